@@ -1,0 +1,55 @@
+#pragma once
+// The one error type of Rapport. Errors that end a request are thrown as rapport::Error and
+// mapped to an HTTP status and a JSON body {"error":{"code","message","field"}} in exactly one
+// place (http/error_mapping). Expected outcomes inside algorithms are returned as values.
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace rapport {
+
+enum class ErrorCode {
+  kInvalidArgument,
+  kNotFound,
+  kConflict,
+  kForbidden,
+  kUnauthenticated,
+  kRateLimited,
+  kUnavailable,
+  kPayloadTooLarge,
+  kUnsupportedMediaType,
+  kPreconditionFailed,
+  kInternal,
+};
+
+// The wire name of a code ("invalid_argument", ...). Never fails.
+std::string_view error_code_name(ErrorCode code) noexcept;
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, std::string message, std::string field = {})
+      : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {}
+
+  ErrorCode code() const noexcept { return code_; }
+  // The offending input field (JSON path, CSV column, CLI option); empty when none applies.
+  const std::string& field() const noexcept { return field_; }
+  // For rate_limited: seconds the caller should wait. 0 otherwise.
+  int retry_after_seconds() const noexcept { return retry_after_; }
+  Error& with_retry_after(int seconds) {
+    retry_after_ = seconds;
+    return *this;
+  }
+
+ private:
+  ErrorCode code_;
+  std::string field_;
+  int retry_after_ = 0;
+};
+
+// Shorthands for the common cases, so call sites read as sentences.
+[[noreturn]] void throw_invalid(std::string field, std::string message);
+[[noreturn]] void throw_not_found(std::string what, std::string field = {});
+[[noreturn]] void throw_conflict(std::string message, std::string field = {});
+[[noreturn]] void throw_forbidden(std::string message);
+
+}  // namespace rapport
