@@ -1,0 +1,67 @@
+#pragma once
+// A damped Newton maximiser for the small, smooth likelihoods of the CLV models (3-4 positive
+// parameters). It works on log-parameters so that positivity needs no constraints, uses the
+// exact (analytic) gradient and Hessian supplied by the model, replaces an indefinite Hessian by
+// its eigenvalue-modified positive-definite neighbour, and backtracks on the step until the
+// likelihood rises enough (Armijo). Near the optimum it takes full Newton steps and converges
+// quadratically, so a tight tolerance costs one or two extra evaluations.
+//
+// Not converging is an expected outcome, reported in Convergence, never thrown.
+// Thread-safety: NewtonMaximizer is immutable after construction; maximize() may run concurrently
+// if the objective may.
+#include <functional>
+#include <string>
+
+#include <Eigen/Dense>
+
+namespace rapport::analytics {
+
+// The value of an objective and its derivatives with respect to the raw (positive) parameters.
+struct Evaluation {
+  double value = 0;  // NaN or -inf when the parameters are outside the model's domain
+  Eigen::VectorXd gradient;
+  Eigen::MatrixXd hessian;
+};
+
+struct Convergence {
+  bool converged = false;
+  int iterations = 0;
+  int evaluations = 0;
+  // Largest |d value / d log(parameter)| divided by the sample weight, at the returned point.
+  double gradient_norm = 0;
+  std::string message;  // why the iteration stopped
+};
+
+struct NewtonOptions {
+  int max_iterations = 200;
+  // Stop when every scaled log-parameter gradient component is below this.
+  double gradient_tolerance = 1e-9;
+  // Largest change of any log-parameter in one step (e^6 ~ 400x), so that a wild first step
+  // cannot overflow the likelihood.
+  double max_log_step = 6;
+};
+
+struct NewtonResult {
+  Eigen::VectorXd parameters;  // raw (positive) parameters at the last accepted point
+  Evaluation at_parameters;    // the objective there (raw derivatives)
+  Convergence convergence;
+};
+
+class NewtonMaximizer {
+ public:
+  using Objective = std::function<Evaluation(const Eigen::VectorXd& parameters)>;
+
+  explicit NewtonMaximizer(NewtonOptions options = {}) : options_(options) {}
+
+  // Maximises `objective` from `start`. `weight` scales the gradient test (the number of
+  // customers, so the tolerance does not depend on the sample size).
+  // REQUIRES: every start component > 0 and objective finite at start; otherwise the result
+  // reports converged = false with a message.
+  NewtonResult maximize(const Objective& objective, const Eigen::VectorXd& start,
+                        double weight) const;
+
+ private:
+  NewtonOptions options_;
+};
+
+}  // namespace rapport::analytics
