@@ -1,1 +1,363 @@
-int main() { return 0; }
+// `rapport`: the server and the operator's command-line tool.
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include <spdlog/spdlog.h>
+#include <toml++/toml.h>
+#include <CLI/CLI.hpp>
+
+#include "app/auth_service.hpp"
+#include "app/user_service.hpp"
+#include "cli/commands.hpp"
+#include "cli/demo.hpp"
+#include "core/error.hpp"
+#include "http/server.hpp"
+#include "store/database.hpp"
+#include "store/migrations/migrations.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+
+namespace rapport::cli {
+
+namespace {
+
+struct Settings {
+  std::string config;
+  std::string db = "rapport.db";
+  std::string listen = "127.0.0.1:8080";
+  std::size_t threads = 0;
+  std::string access_log = "-";
+  std::string web_root;
+};
+
+// Fills settings the command line left unset from rapport.toml (flags win). The file is
+// optional: --config names one explicitly, else ./rapport.toml is read when present.
+void apply_config_file(CLI::App& app, Settings& s) {
+  std::string path = s.config;
+  if (path.empty()) {
+    if (!std::filesystem::exists("rapport.toml")) return;
+    path = "rapport.toml";
+  }
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        std::string(e.description()) + " (line " + std::to_string(e.source().begin.line) + ")",
+        path);
+  }
+  auto unset = [&app](const char* flag) {
+    for (auto* sub : app.get_subcommands()) {
+      auto* opt = sub->get_option_no_throw(flag);
+      if (opt != nullptr && opt->count() > 0) return false;
+    }
+    return true;
+  };
+  for (const auto& [k, v] : t) {
+    std::string key(k.str());
+    if (key == "db" && v.is_string()) {
+      if (unset("--db")) s.db = *v.value<std::string>();
+    } else if (key == "listen" && v.is_string()) {
+      if (unset("--listen")) s.listen = *v.value<std::string>();
+    } else if (key == "threads" && v.is_integer()) {
+      if (unset("--threads")) s.threads = static_cast<std::size_t>(*v.value<std::int64_t>());
+    } else if (key == "access_log" && v.is_string()) {
+      if (unset("--access-log")) s.access_log = *v.value<std::string>();
+    } else if (key == "web_root" && v.is_string()) {
+      if (unset("--web-root")) s.web_root = *v.value<std::string>();
+    } else {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "unknown or mistyped setting '" + key + "' (line " +
+                      std::to_string(v.source().begin.line) + ")",
+                  path);
+    }
+  }
+}
+
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw Error(ErrorCode::kInvalidArgument, "must be HOST:PORT, e.g. 127.0.0.1:8080", "--listen");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    std::size_t used = 0;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 1 || port > 65535) {
+    throw Error(ErrorCode::kInvalidArgument, "the port must be 1-65535", "--listen");
+  }
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+// Reads a password from stdin (one line) when asked, else generates one.
+std::string password_from(bool from_stdin, bool& generated) {
+  generated = false;
+  if (from_stdin) {
+    std::string line;
+    std::getline(std::cin, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  }
+  generated = true;
+  return app::generate_password();
+}
+
+std::int64_t user_id_by_ref(store::Database& db, const std::string& ref) {
+  app::UserService users(db);
+  if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos) {
+    return app::load_user(db.reader(), std::stoll(ref)).id;
+  }
+  auto u = users.find_by_email(db.reader(), ref);
+  if (!u) throw Error(ErrorCode::kNotFound, "no user with email or id '" + ref + "'", "user");
+  return u->id;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"Rapport: the customer relationship management server"};
+  app.set_version_flag("--version", std::string("rapport ") + RAPPORT_VERSION);
+  app.require_subcommand(1);
+  Settings s;
+  app.add_option("--config", s.config, "Settings file (default: ./rapport.toml when present)");
+
+  auto add_db = [&s](CLI::App* cmd) {
+    cmd->add_option("--db", s.db, "SQLite database file")->capture_default_str();
+  };
+
+  // serve
+  auto* serve = app.add_subcommand("serve", "Serve the web UI and the REST API");
+  add_db(serve);
+  serve->add_option("--listen", s.listen, "Address to listen on, HOST:PORT")->capture_default_str();
+  serve->add_option("--threads", s.threads, "Worker threads (0: one per core)");
+  serve->add_option("--access-log", s.access_log, "Access log: a file, - for stdout, off");
+  serve->add_option("--web-root", s.web_root, "Directory of the built web UI");
+
+  // migrate
+  auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
+  add_db(migrate);
+  bool dry_run = false;
+  migrate->add_flag("--dry-run", dry_run, "Only list the migrations that would run");
+
+  // user
+  auto* user = app.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  std::string email, name, role = "analyst", user_ref;
+  bool password_stdin = false;
+  auto* user_add = user->add_subcommand("add", "Add a user; prints a generated password");
+  add_db(user_add);
+  user_add->add_option("--email", email, "Email (the sign-in name)")->required();
+  user_add->add_option("--name", name, "Display name")->required();
+  user_add->add_option("--role", role, "admin, manager, sales, service or analyst")
+      ->capture_default_str();
+  user_add->add_flag("--password-stdin", password_stdin, "Read the password from stdin");
+  auto* user_list = user->add_subcommand("list", "List users");
+  add_db(user_list);
+  auto* user_disable = user->add_subcommand("disable", "Disable a user and revoke their tokens");
+  add_db(user_disable);
+  user_disable->add_option("user", user_ref, "Email or id")->required();
+  auto* user_reset = user->add_subcommand("reset-password", "Set a new password; prints it");
+  add_db(user_reset);
+  user_reset->add_option("user", user_ref, "Email or id")->required();
+  user_reset->add_flag("--password-stdin", password_stdin, "Read the password from stdin");
+
+  // token
+  auto* token = app.add_subcommand("token", "Manage API tokens for integrations");
+  token->require_subcommand(1);
+  std::string token_name;
+  int expires_days = 365;
+  std::int64_t token_id = 0;
+  auto* token_create = token->add_subcommand("create", "Create an API token; prints it once");
+  add_db(token_create);
+  token_create->add_option("--user", user_ref, "Email or id of the user it acts as")->required();
+  token_create->add_option("--name", token_name, "What it is for")->required();
+  token_create->add_option("--expires-days", expires_days, "Days until it expires (1-730)")
+      ->capture_default_str();
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke a token");
+  add_db(token_revoke);
+  token_revoke->add_option("id", token_id, "Token id")->required();
+
+  // backup
+  auto* backup = app.add_subcommand("backup", "Online, consistent copy of the database");
+  add_db(backup);
+  std::string backup_file;
+  backup->add_option("file", backup_file, "Destination file (must not exist)")->required();
+
+  // demo
+  auto* demo = app.add_subcommand("demo", "Create a demo database with an admin user");
+  add_db(demo);
+  DemoOptions demo_opts;
+  demo->add_option("--seed", demo_opts.seed, "Seed of the generated data")->capture_default_str();
+  demo->add_flag("--force", demo_opts.force, "Replace an existing database file");
+
+  // routes
+  auto* routes = app.add_subcommand(
+      "routes", "Print the API's route table (method, path, permission) as JSON");
+
+  // analyze
+  auto* analyze = app.add_subcommand("analyze", "Customer intelligence on the store or a file");
+  analyze->require_subcommand(1);
+  add_analyze_clv_commands(*analyze);
+  add_analyze_basket_command(*analyze);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    apply_config_file(app, s);
+    auto caller = app::Caller::operator_cli();
+    if (*serve) {
+      auto [host, port] = parse_listen(s.listen);
+      store::Database db(s.db);
+      http::ServerConfig cfg;
+      cfg.address = host;
+      cfg.port = port;
+      cfg.threads = s.threads;
+      cfg.access_log = s.access_log;
+      cfg.web_root = s.web_root;
+      http::Server server(cfg, db);
+      server.run_until_signal();
+      return 0;
+    }
+    if (*migrate) {
+      store::SqliteConnection conn(s.db, store::SqliteOptions{});
+      auto pending = store::pending_migrations(conn);
+      if (pending.empty()) {
+        std::printf("schema is up to date (version %d)\n", store::current_schema_version(conn));
+        return 0;
+      }
+      for (const auto& m : pending) {
+        std::printf("%s %d: %s\n", dry_run ? "would apply" : "applying", m.version,
+                    std::string(m.name).c_str());
+      }
+      if (!dry_run) {
+        store::migrate(conn);
+        std::printf("schema is now version %d\n", store::latest_schema_version());
+      }
+      return 0;
+    }
+    if (*user_add || *user_list || *user_disable || *user_reset) {
+      store::Database db(s.db);
+      app::UserService users(db);
+      if (*user_add) {
+        auto r = parse_role(role);
+        if (!r)
+          throw Error(ErrorCode::kInvalidArgument,
+                      "must be admin, manager, sales, service or analyst", "--role");
+        bool generated = false;
+        std::string pw = password_from(password_stdin, generated);
+        auto u = db.writer().run(users.create(caller, {email, name, *r, pw}));
+        std::printf("created user %lld %s (%s)\n", static_cast<long long>(u.id), u.email.c_str(),
+                    std::string(role_name(u.role)).c_str());
+        if (generated) std::printf("password: %s\n", pw.c_str());
+      } else if (*user_list) {
+        std::optional<std::string> cursor;
+        std::printf("%-6s %-32s %-24s %-8s %s\n", "id", "email", "name", "role", "status");
+        do {
+          app::UserListParams p;
+          p.cursor = cursor;
+          p.limit = app::kMaxPageSize;
+          auto page = users.list(caller, p);
+          for (const auto& u : page.items) {
+            std::printf("%-6lld %-32s %-24s %-8s %s\n", static_cast<long long>(u.id),
+                        u.email.c_str(), u.name.c_str(), std::string(role_name(u.role)).c_str(),
+                        u.disabled ? "disabled" : "active");
+          }
+          cursor = page.next_cursor;
+        } while (cursor);
+      } else if (*user_disable) {
+        auto id = user_id_by_ref(db, user_ref);
+        app::UserPatch p;
+        p.disabled = true;
+        auto u = db.writer().run(users.update(caller, id, p, std::nullopt));
+        std::printf("disabled user %lld %s; their tokens are revoked\n",
+                    static_cast<long long>(u.id), u.email.c_str());
+      } else {
+        auto id = user_id_by_ref(db, user_ref);
+        bool generated = false;
+        std::string pw = password_from(password_stdin, generated);
+        auto u = db.writer().run(users.set_password(caller, id, pw));
+        std::printf("new password set for %s; their sessions are revoked\n", u.email.c_str());
+        if (generated) std::printf("password: %s\n", pw.c_str());
+      }
+      return 0;
+    }
+    if (*token_create || *token_revoke) {
+      store::Database db(s.db);
+      app::AuthService auth(db);
+      if (*token_create) {
+        auto uid = user_id_by_ref(db, user_ref);
+        auto t = db.writer().run(auth.create_api_token(caller, uid, token_name, expires_days));
+        std::printf("token %lld for %s, expires %s\n%s\n", static_cast<long long>(t.id),
+                    t.user.email.c_str(), format_time(t.expires_at).c_str(), t.token.c_str());
+      } else {
+        auto t = db.writer().run(auth.revoke_token(caller, token_id));
+        std::printf("token %lld revoked\n", static_cast<long long>(t.id));
+      }
+      return 0;
+    }
+    if (*backup) {
+      if (std::filesystem::exists(backup_file)) {
+        throw Error(ErrorCode::kConflict, "already exists; choose a new file", backup_file);
+      }
+      store::SqliteConnection conn(s.db, store::SqliteOptions{.read_only = false, .create = false});
+      conn.backup_to(backup_file);
+      std::printf("backed up %s to %s\n", s.db.c_str(), backup_file.c_str());
+      return 0;
+    }
+    if (*routes) {
+      // The table needs services to bind handlers to; an in-memory database serves, as no
+      // handler runs.
+      store::Database db(":memory:");
+      http::Services services(db);
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& r : http::build_routes(services)) {
+        out.push_back(
+            {{"method", r.method},
+             {"path", r.path},
+             {"permission", r.permission ? nlohmann::json(app::permission_name(*r.permission))
+                                         : nlohmann::json(nullptr)},
+             {"query", r.query_params},
+             {"body", r.body == http::BodyKind::kJson}});
+      }
+      std::printf("%s\n", out.dump(1).c_str());
+      return 0;
+    }
+    if (*demo) {
+      demo_opts.db = s.db;
+      return run_demo(demo_opts);
+    }
+  } catch (const Error& e) {
+    if (e.field().empty()) {
+      std::fprintf(stderr, "rapport: %s\n", e.what());
+    } else {
+      std::fprintf(stderr, "rapport: %s: %s\n", e.field().c_str(), e.what());
+    }
+    return e.code() == ErrorCode::kInvalidArgument ? 2 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rapport: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace rapport::cli
+
+int main(int argc, char** argv) {
+  return rapport::cli::run(argc, argv);
+}

@@ -4,17 +4,28 @@ namespace rapport {
 
 std::string_view error_code_name(ErrorCode code) noexcept {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kForbidden: return "forbidden";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kRateLimited: return "rate_limited";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kPayloadTooLarge: return "payload_too_large";
-    case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
-    case ErrorCode::kPreconditionFailed: return "precondition_failed";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kForbidden:
+      return "forbidden";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kPayloadTooLarge:
+      return "payload_too_large";
+    case ErrorCode::kUnsupportedMediaType:
+      return "unsupported_media_type";
+    case ErrorCode::kPreconditionFailed:
+      return "precondition_failed";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }

@@ -1,0 +1,56 @@
+# Rapport: the two commands are `make demo` and `make test` (see README.md).
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DEMO_DB ?= rapport-demo.db
+LISTEN ?= 127.0.0.1:8080
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test test-unit test-api asan bench format format-check tidy clean
+
+all: build
+
+deps:
+	@scripts/bootstrap.sh test
+
+$(BUILD)/Makefile: CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j$(JOBS)
+
+# A fresh demo store, then the server; the admin password is printed (never a default one).
+demo: build
+	$(BUILD)/rapport demo --db $(DEMO_DB) --force
+	@echo "Rapport is at http://$(LISTEN)/  (Ctrl-C stops it)"
+	$(BUILD)/rapport serve --db $(DEMO_DB) --listen $(LISTEN) --web-root web/dist --access-log off
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure --timeout 900
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -L unit
+
+test-api: build
+	cd $(BUILD) && ctest --output-on-failure -L api
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer (run by CI).
+asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRAPPORT_SANITIZE=ON -DRAPPORT_BENCH=OFF -DRAPPORT_WERROR=ON
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1200
+
+bench: build
+	@scripts/bootstrap.sh bench
+	@echo "benchmarks: see bench/README.md"
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp')
+
+tidy: build
+	run-clang-tidy -quiet -p $(BUILD) 'src/' >/dev/null || clang-tidy -p $(BUILD) $$(git ls-files 'src/*.cpp')
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,25 @@
+#pragma once
+// The one permission mechanism: what each role may do. Use cases call require() on the caller
+// before touching anything; the HTTP layer names the permission guarding each route, and a
+// test (tests/api/permissions.test.mjs) holds the route x role table and exercises all of it.
+#include <string_view>
+
+#include "app/caller.hpp"
+#include "core/role.hpp"
+
+namespace rapport::app {
+
+enum class Permission {
+  kSignedIn,      // any signed-in user: own profile, sign out
+  kUsersRead,     // see users
+  kUsersWrite,    // create, change, disable users; reset passwords
+  kTokensManage,  // create and revoke API tokens
+  kAuditRead,     // read the audit log
+};
+
+std::string_view permission_name(Permission p) noexcept;
+bool allowed(Role role, Permission p) noexcept;
+// Throws rapport::Error(kForbidden) naming the permission when the caller lacks it.
+void require(const Caller& caller, Permission p);
+
+}  // namespace rapport::app

@@ -1,0 +1,248 @@
+#include "http/exchange.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "http/json_reader.hpp"
+#include "http/route.hpp"
+
+namespace rapport::http {
+
+namespace {
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
+  }
+}
+
+int status_of(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kPreconditionFailed:
+      return 412;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kUnsupportedMediaType:
+      return 415;
+    case ErrorCode::kRateLimited:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+}  // namespace
+
+ErrorReply map_error(std::exception_ptr error, const std::string& request_id) {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message = "internal error";
+  std::string field;
+  int retry_after = 0;
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    code = e.code();
+    message = e.what();
+    field = e.field();
+    retry_after = e.retry_after_seconds();
+    if (code == ErrorCode::kInternal) {
+      // Internal details go to the log, not to the client.
+      spdlog::error("request {}: {}", request_id, e.what());
+      message = "internal error (request " + request_id + ")";
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: unexpected exception: {}", request_id, e.what());
+    message = "internal error (request " + request_id + ")";
+  } catch (...) {
+    spdlog::error("request {}: unknown exception", request_id);
+    message = "internal error (request " + request_id + ")";
+  }
+  nlohmann::json err = {{"code", error_code_name(code)}, {"message", message}};
+  err["field"] = field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field);
+  return ErrorReply{status_of(code), nlohmann::json{{"error", err}}, retry_after};
+}
+
+Exchange::Exchange(restinio::request_handle_t req, restinio::router::route_params_t params,
+                   const Route* route, ResponseSink& sink, std::string request_id)
+    : req_(std::move(req)),
+      params_(std::move(params)),
+      route_(route),
+      sink_(sink),
+      request_id_(std::move(request_id)),
+      start_(std::chrono::steady_clock::now()) {
+  caller_.request_id = request_id_;
+}
+
+std::string_view Exchange::method() const {
+  return req_->header().method().c_str();
+}
+std::string_view Exchange::path() const {
+  return req_->header().path();
+}
+std::string_view Exchange::body() const {
+  return req_->body();
+}
+
+const nlohmann::json& Exchange::json() {
+  if (!json_) json_ = parse_json_body(body());
+  return *json_;
+}
+
+std::string Exchange::path_param(const char* name) const {
+  return restinio::cast_to<std::string>(params_[name]);
+}
+
+std::int64_t Exchange::id_param(const char* name) const {
+  auto v = params_[name];
+  std::int64_t id = 0;
+  bool ok = !v.empty() && v.size() <= 18;
+  for (char c : v) {
+    if (c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    id = id * 10 + (c - '0');
+  }
+  if (!ok || id == 0) {
+    throw_not_found("no record with id '" + std::string(v.substr(0, 40)) + "'", name);
+  }
+  return id;
+}
+
+std::optional<std::string> Exchange::query(const char* name) const {
+  auto& self = const_cast<Exchange&>(*this);  // lazily parsed cache
+  if (!self.query_) self.query_ = restinio::parse_query(req_->header().query());
+  auto v = self.query_->get_param(name);
+  if (!v) return std::nullopt;
+  return std::string(*v);
+}
+
+std::optional<int> Exchange::query_int(const char* name, int min, int max) const {
+  auto v = query(name);
+  if (!v) return std::nullopt;
+  if (v->empty() || v->size() > 10) throw_invalid(name, "must be an integer");
+  long long n = 0;
+  std::size_t i = 0;
+  bool neg = (*v)[0] == '-';
+  if (neg) i = 1;
+  if (i == v->size()) throw_invalid(name, "must be an integer");
+  for (; i < v->size(); ++i) {
+    char c = (*v)[i];
+    if (c < '0' || c > '9') throw_invalid(name, "must be an integer");
+    n = n * 10 + (c - '0');
+  }
+  if (neg) n = -n;
+  if (n < min || n > max) {
+    throw_invalid(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return static_cast<int>(n);
+}
+
+std::optional<bool> Exchange::query_bool(const char* name) const {
+  auto v = query(name);
+  if (!v) return std::nullopt;
+  if (*v == "true" || *v == "1") return true;
+  if (*v == "false" || *v == "0") return false;
+  throw_invalid(name, "must be true or false");
+}
+
+std::optional<std::string> Exchange::header(std::string_view name) const {
+  auto v = req_->header().opt_value_of(name);
+  if (!v) return std::nullopt;
+  return std::string(*v);
+}
+
+void Exchange::send(int status, std::string body, std::string_view content_type,
+                    const std::vector<std::pair<std::string, std::string>>& headers) {
+  if (replied_) return;
+  replied_ = true;
+  auto resp = req_->create_response(restinio::http_status_line_t{
+      restinio::http_status_code_t{static_cast<std::uint16_t>(status)}, reason_phrase(status)});
+  if (!content_type.empty()) {
+    resp.append_header(restinio::http_field::content_type, std::string(content_type));
+  }
+  resp.append_header("X-Request-Id", request_id_);
+  resp.append_header("X-Content-Type-Options", "nosniff");
+  resp.append_header(restinio::http_field::cache_control, "no-store");
+  for (const auto& [k, v] : headers) resp.append_header(k, v);
+  resp.set_body(std::move(body));
+  resp.done();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  std::string route_key = route_ != nullptr ? route_->key() : std::string("unmatched");
+  sink_.on_response(route_key, std::string(method()), std::string(path()), status, secs,
+                    request_id_, caller_.user_id);
+}
+
+void Exchange::reply(int status, const nlohmann::json& body,
+                     std::vector<std::pair<std::string, std::string>> headers) {
+  send(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+       "application/json", headers);
+}
+
+void Exchange::reply_text(int status, std::string body, std::string content_type,
+                          std::vector<std::pair<std::string, std::string>> headers) {
+  send(status, std::move(body), content_type, headers);
+}
+
+void Exchange::reply_no_content() {
+  send(204, {}, {}, {});
+}
+
+void Exchange::reply_error(std::exception_ptr error) {
+  ErrorReply e = map_error(error, request_id_);
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (e.retry_after > 0) headers.emplace_back("Retry-After", std::to_string(e.retry_after));
+  if (e.status == 401) headers.emplace_back("WWW-Authenticate", "Bearer");
+  send(e.status, e.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+       "application/json", headers);
+}
+
+}  // namespace rapport::http

@@ -1,0 +1,38 @@
+#include "core/error.hpp"
+#include "http/codecs.hpp"
+#include "http/exchange.hpp"
+#include "http/routes.hpp"
+#include "http/server.hpp"
+
+namespace rapport::http {
+
+namespace {
+std::optional<TimeMs> query_time(Exchange& ex, const char* name) {
+  auto v = ex.query(name);
+  if (!v) return std::nullopt;
+  auto t = parse_time(*v);
+  if (!t) throw_invalid(name, "must be a date or time such as 2026-11-23 or 2026-11-23T10:00:00Z");
+  return t;
+}
+}  // namespace
+
+void add_audit_routes(RouteTable& routes, Services& s) {
+  routes.push_back({"GET",
+                    "/api/v1/audit",
+                    app::Permission::kAuditRead,
+                    {"entity", "entity_id", "user_id", "from", "to", "cursor", "limit"},
+                    BodyKind::kNone,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      app::AuditFilter f;
+                      f.entity = ex->query("entity");
+                      f.entity_id = ex->query("entity_id");
+                      if (auto u = ex->query_int("user_id", 1, INT32_MAX)) f.user_id = *u;
+                      f.from = query_time(*ex, "from");
+                      f.to = query_time(*ex, "to");
+                      f.cursor = ex->query("cursor");
+                      f.limit = ex->query_int("limit", 1, app::kMaxPageSize);
+                      ex->reply(200, page_json(app::list_audit(s.db, ex->caller(), f)));
+                    }});
+}
+
+}  // namespace rapport::http

@@ -1,0 +1,279 @@
+#include "http/server.hpp"
+
+#include <signal.h>
+#include <sodium.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <spdlog/async.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "http/exchange.hpp"
+
+namespace rapport::http {
+
+namespace {
+
+using Router = restinio::router::express_router_t<>;
+
+struct Traits : public restinio::default_traits_t {
+  using request_handler_t = Router;
+};
+
+// "/api/v1/users/{id}" -> "/api/v1/users/:id"
+std::string to_express_path(const std::string& path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      auto end = path.find('}', i);
+      out += ':';
+      out += path.substr(i + 1, end - i - 1);
+      i = end;
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+restinio::http_method_id_t method_id(const std::string& m) {
+  if (m == "GET") return restinio::http_method_get();
+  if (m == "POST") return restinio::http_method_post();
+  if (m == "PUT") return restinio::http_method_put();
+  if (m == "PATCH") return restinio::http_method_patch();
+  if (m == "DELETE") return restinio::http_method_delete();
+  throw Error(ErrorCode::kInternal, "unsupported method in route table: " + m);
+}
+
+// Request ids: a random per-process prefix and a counter; cheap, unique, unguessable enough
+// to correlate logs (they are not secrets).
+std::string next_request_id() {
+  static const std::string prefix = [] {
+    if (sodium_init() < 0) return std::string("r");
+    return fmt::format("{:08x}", randombytes_random());
+  }();
+  static std::atomic<std::uint64_t> counter{0};
+  return fmt::format("{}-{:x}", prefix, ++counter);
+}
+
+bool valid_client_request_id(std::string_view v) {
+  if (v.empty() || v.size() > 64) return false;
+  for (char c : v) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string content_type_for(const std::filesystem::path& p) {
+  auto ext = p.extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".json") return "application/json";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".woff") return "font/woff";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+struct Server::Impl : public ResponseSink {
+  explicit Impl(const ServerConfig& config) {
+    if (config.access_log == "off") return;
+    spdlog::init_thread_pool(8192, 1);
+    if (config.access_log == "-") {
+      access = spdlog::create_async<spdlog::sinks::stdout_sink_mt>("access");
+    } else {
+      access = spdlog::create_async<spdlog::sinks::basic_file_sink_mt>("access", config.access_log);
+    }
+    access->set_pattern("%v");
+    access->flush_on(spdlog::level::info);
+  }
+  ~Impl() override {
+    if (access) spdlog::drop("access");
+  }
+
+  void on_response(const std::string& route_key, const std::string& method, const std::string& path,
+                   int status, double seconds, const std::string& request_id,
+                   std::optional<std::int64_t> user_id) override {
+    metrics->observe(route_key, status, seconds);
+    if (!access) return;
+    nlohmann::json line = {{"ts", format_time(now_ms())},
+                           {"request_id", request_id},
+                           {"method", method},
+                           {"path", path},
+                           {"route", route_key},
+                           {"status", status},
+                           {"duration_ms", seconds * 1000.0}};
+    line["user_id"] = user_id ? nlohmann::json(*user_id) : nlohmann::json(nullptr);
+    access->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+
+  Metrics* metrics = nullptr;
+  std::shared_ptr<spdlog::logger> access;
+};
+
+Server::Server(ServerConfig config, store::Database& db)
+    : config_(std::move(config)), services_(db), routes_(build_routes(services_)) {
+  impl_ = std::make_unique<Impl>(config_);
+  impl_->metrics = &services_.metrics;
+  services_.metrics.add_gauge("rapport_db_write_queue_depth",
+                              "Writes waiting for the database writer.",
+                              [&db] { return static_cast<double>(db.writer().queue_depth()); });
+  services_.metrics.add_gauge("rapport_db_write_commits_total",
+                              "Commits made by the database writer (grouped writes).",
+                              [&db] { return static_cast<double>(db.writer().commits()); });
+  services_.metrics.add_gauge("rapport_db_write_jobs_total", "Writes run by the database writer.",
+                              [&db] { return static_cast<double>(db.writer().jobs()); });
+}
+
+Server::~Server() = default;
+
+void Server::run_until_signal() {
+  auto router = std::make_unique<Router>();
+  ResponseSink& sink = *impl_;
+  Services& services = services_;
+  const std::size_t max_body = config_.max_body_bytes;
+
+  for (const Route& route : routes_) {
+    const Route* r = &route;
+    router->add_handler(
+        method_id(route.method), to_express_path(route.path),
+        [r, &sink, &services, max_body](restinio::request_handle_t req,
+                                        restinio::router::route_params_t params) {
+          std::string rid;
+          if (auto v = req->header().opt_value_of("X-Request-Id");
+              v && valid_client_request_id(*v)) {
+            rid = std::string(*v);
+          } else {
+            rid = next_request_id();
+          }
+          auto ex = std::make_shared<Exchange>(req, std::move(params), r, sink, std::move(rid));
+          ex->set_self(ex);
+          try {
+            if (r->permission) {
+              auto auth = req->header().opt_value_of(restinio::http_field::authorization);
+              if (!auth || auth->size() < 8 || auth->substr(0, 7) != "Bearer ") {
+                throw Error(ErrorCode::kUnauthenticated,
+                            "sign in first: send 'Authorization: Bearer <token>'");
+              }
+              ex->set_caller(services.auth.authenticate(auth->substr(7), ex->request_id()));
+              app::require(ex->caller(), *r->permission);
+            }
+            // Unknown query parameters are refused, so a misspelt filter never passes silently.
+            const auto qs = req->header().query();
+            if (!qs.empty()) {
+              auto qp =
+                  restinio::parse_query<restinio::parse_query_traits::javascript_compatible>(qs);
+              for (const auto& [k, v] : qp) {
+                bool known = false;
+                for (const auto& name : r->query_params) known = known || name == k;
+                if (!known) {
+                  throw_invalid(std::string(k), "is not a query parameter of this endpoint");
+                }
+              }
+            }
+            if (r->body == BodyKind::kJson) {
+              if (req->body().size() > max_body) {
+                throw Error(
+                    ErrorCode::kPayloadTooLarge,
+                    "the request body is larger than " + std::to_string(max_body) + " bytes",
+                    "body");
+              }
+              auto ct = req->header().opt_value_of(restinio::http_field::content_type);
+              std::string_view ctv = ct ? *ct : std::string_view{};
+              if (ctv.substr(0, 16) != "application/json") {
+                throw Error(ErrorCode::kUnsupportedMediaType,
+                            "send the body as 'Content-Type: application/json'", "Content-Type");
+              }
+            }
+            r->handler(ex);
+          } catch (...) {
+            ex->reply_error(std::current_exception());
+          }
+          return restinio::request_accepted();
+        });
+  }
+
+  const std::string web_root = config_.web_root;
+  router->non_matched_request_handler([&sink, web_root](restinio::request_handle_t req) {
+    auto ex = std::make_shared<Exchange>(req, restinio::router::route_params_t{}, nullptr, sink,
+                                         next_request_id());
+    ex->set_self(ex);
+    const std::string path(req->header().path());
+    bool is_get = req->header().method() == restinio::http_method_get();
+    if (is_get && !web_root.empty() && path.rfind("/api/", 0) != 0) {
+      // The web UI: a file under web_root, or index.html for the app's own routes.
+      namespace fs = std::filesystem;
+      std::error_code ec;
+      fs::path root = fs::weakly_canonical(web_root, ec);
+      fs::path file = fs::weakly_canonical(root / path.substr(1), ec);
+      bool inside = !ec && file.string().rfind(root.string(), 0) == 0;
+      if (!inside || !fs::is_regular_file(file, ec)) file = root / "index.html";
+      std::ifstream in(file, std::ios::binary);
+      if (in) {
+        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        ex->reply_text(200, std::move(content), content_type_for(file),
+                       {{"Content-Security-Policy",
+                         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' "
+                         "data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"},
+                        {"X-Frame-Options", "DENY"}});
+        return restinio::request_accepted();
+      }
+    }
+    ex->reply_error(std::make_exception_ptr(
+        Error(ErrorCode::kNotFound,
+              "no such endpoint: " + std::string(req->header().method().c_str()) + " " + path)));
+    return restinio::request_accepted();
+  });
+
+  std::size_t threads =
+      config_.threads != 0 ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+  // Block the stop signals in every thread; this thread waits for them with sigwait.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  auto settings =
+      restinio::server_settings_t<Traits>{}
+          .address(config_.address)
+          .port(config_.port)
+          .request_handler(std::move(router))
+          // RESTinio drops a connection whose body exceeds this; JSON bodies are checked against
+          // max_body_bytes above so that they get a 413 with a JSON error instead.
+          .incoming_http_msg_limits(
+              restinio::incoming_http_msg_limits_t{}.max_body_size(64u * 1024 * 1024))
+          .read_next_http_message_timelimit(std::chrono::seconds(60))
+          .handle_request_timeout(std::chrono::seconds(60));
+  restinio::running_server_handle_t<Traits> server;
+  try {
+    server = restinio::run_async<Traits>(restinio::own_io_context(), std::move(settings), threads);
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::kUnavailable,
+                "cannot listen on " + config_.address + ":" + std::to_string(config_.port) + ": " +
+                    e.what(),
+                "listen");
+  }
+  spdlog::info("rapport serving on http://{}:{} with {} threads", config_.address, config_.port,
+               threads);
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("rapport stopping (signal {})", sig);
+  server->stop();
+  server->wait();
+}
+
+}  // namespace rapport::http

@@ -1,0 +1,181 @@
+#include "store/sqlite/sqlite_connection.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "core/error.hpp"
+
+namespace rapport::store {
+
+void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
+  std::string msg(context);
+  msg += ": ";
+  msg += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      throw Error(ErrorCode::kConflict, msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw Error(ErrorCode::kUnavailable, msg);
+    default:
+      throw Error(ErrorCode::kInternal, msg);
+  }
+}
+
+namespace {
+
+class SqliteStatement final : public Statement {
+ public:
+  SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
+    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "prepare");
+  }
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  void bind_null(int i) override { check(sqlite3_bind_null(stmt_, i)); }
+  void bind_int(int i, std::int64_t v) override { check(sqlite3_bind_int64(stmt_, i, v)); }
+  void bind_double(int i, double v) override { check(sqlite3_bind_double(stmt_, i, v)); }
+  void bind_text(int i, std::string_view v) override {
+    check(sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  }
+  void bind_blob(int i, std::string_view v) override {
+    check(sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT));
+  }
+  bool step() override {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw_sqlite_error(db_, rc, "step");
+  }
+  bool is_null(int c) override { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  std::int64_t get_int(int c) override { return sqlite3_column_int64(stmt_, c); }
+  double get_double(int c) override { return sqlite3_column_double(stmt_, c); }
+  std::string_view get_text(int c) override {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    if (p == nullptr) return {};
+    return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))};
+  }
+  std::string_view get_blob(int c) override {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, c));
+    if (p == nullptr) return {};
+    return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))};
+  }
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, "bind");
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+SqliteConnection::SqliteConnection(const std::string& path, const SqliteOptions& options)
+    : path_(path) {
+  int flags = options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (!options.read_only && options.create) flags |= SQLITE_OPEN_CREATE;
+  flags |= SQLITE_OPEN_NOMUTEX;  // one thread per connection by contract
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = "cannot open database '" + path +
+                      "': " + (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw Error(ErrorCode::kUnavailable, msg, "db");
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  // busy_timeout first: the PRAGMAs below may need a lock another process holds.
+  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  if (!options.read_only) exec("PRAGMA journal_mode=WAL");
+  exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
+  exec("PRAGMA foreign_keys=ON");
+  exec("PRAGMA temp_store=MEMORY");
+  exec("PRAGMA cache_size=-65536");  // 64 MiB page cache per connection
+}
+
+SqliteConnection::~SqliteConnection() {
+  cache_.clear();  // finalise statements before closing
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+void SqliteConnection::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) throw Error(ErrorCode::kConflict, msg);
+    if ((rc & 0xff) == SQLITE_BUSY) throw Error(ErrorCode::kUnavailable, msg);
+    throw Error(ErrorCode::kInternal, "sql: " + msg);
+  }
+}
+
+Statement& SqliteConnection::prepare(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it != cache_.end()) return *it->second;
+  auto stmt = std::make_unique<SqliteStatement>(db_, sql);
+  auto& ref = *stmt;
+  cache_.emplace(std::string(sql), std::move(stmt));
+  return ref;
+}
+
+std::int64_t SqliteConnection::changes() {
+  return sqlite3_changes64(db_);
+}
+std::int64_t SqliteConnection::last_insert_id() {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+void SqliteConnection::begin(bool write) {
+  exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+void SqliteConnection::commit() {
+  exec("COMMIT");
+}
+void SqliteConnection::rollback() {
+  if (in_transaction()) exec("ROLLBACK");
+}
+bool SqliteConnection::in_transaction() {
+  return sqlite3_get_autocommit(db_) == 0;
+}
+
+void SqliteConnection::backup_to(const std::string& dest_path) {
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open_v2(dest_path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close_v2(dest);
+    throw Error(ErrorCode::kInvalidArgument, "cannot create backup file '" + dest_path + "'",
+                "file");
+  }
+  sqlite3_backup* b = sqlite3_backup_init(dest, "main", db_, "main");
+  if (b == nullptr) {
+    std::string msg = sqlite3_errmsg(dest);
+    sqlite3_close_v2(dest);
+    throw Error(ErrorCode::kInternal, "backup: " + msg);
+  }
+  // Copy in steps so writers are not locked out for the whole copy; a write in between makes
+  // SQLite restart the copy, which keeps the result consistent.
+  do {
+    rc = sqlite3_backup_step(b, 4096);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  int final_rc = sqlite3_errcode(dest);
+  sqlite3_close_v2(dest);
+  if (rc != SQLITE_DONE || final_rc != SQLITE_OK) {
+    throw Error(ErrorCode::kInternal, std::string("backup failed: ") + sqlite3_errstr(rc));
+  }
+}
+
+}  // namespace rapport::store

@@ -1,0 +1,58 @@
+#pragma once
+// SQLite backend of store::Connection: our own small RAII wrapper over the C API (the
+// architecture measured 111k point lookups/s on one thread with cached statements).
+//
+// Opening applies busy_timeout first (before any other PRAGMA, as SQLite's locking needs), then
+// WAL and synchronous=FULL for business data, foreign keys on.
+// Thread-safety: one thread at a time per connection (SQLite is built serialised anyway).
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "store/connection.hpp"
+
+struct sqlite3;
+
+namespace rapport::store {
+
+struct SqliteOptions {
+  bool read_only = false;
+  bool create = true;  // create the file if missing
+  int busy_timeout_ms = 5000;
+  // FULL: a committed write survives power loss. Tests and benchmarks of bulk loads may lower it.
+  bool synchronous_full = true;
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  // Throws rapport::Error(kUnavailable) naming the path when the file cannot be opened.
+  SqliteConnection(const std::string& path, const SqliteOptions& options);
+  ~SqliteConnection() override;
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  void exec(std::string_view sql) override;
+  Statement& prepare(std::string_view sql) override;
+  std::int64_t changes() override;
+  std::int64_t last_insert_id() override;
+  void begin(bool write) override;
+  void commit() override;
+  void rollback() override;
+  bool in_transaction() override;
+
+  // Online, consistent copy of the whole database into `dest_path` (SQLite backup API).
+  void backup_to(const std::string& dest_path);
+
+  sqlite3* handle() { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// Throws the rapport::Error matching an SQLite result code.
+[[noreturn]] void throw_sqlite_error(sqlite3* db, int rc, std::string_view context);
+
+}  // namespace rapport::store

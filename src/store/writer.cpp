@@ -1,0 +1,94 @@
+#include "store/writer.hpp"
+
+#include <vector>
+
+namespace rapport::store {
+
+Writer::Writer(std::unique_ptr<Connection> conn, std::size_t max_group)
+    : conn_(std::move(conn)), max_group_(max_group), thread_([this] { loop(); }) {}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Writer::submit(Job job, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(Item{std::move(job), std::move(done)});
+  }
+  cv_.notify_one();
+}
+
+std::size_t Writer::queue_depth() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+std::uint64_t Writer::commits() const {
+  std::lock_guard lock(mu_);
+  return commits_;
+}
+std::uint64_t Writer::jobs() const {
+  std::lock_guard lock(mu_);
+  return jobs_;
+}
+
+void Writer::loop() {
+  std::vector<Item> group;
+  std::vector<std::exception_ptr> results;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && group.size() < max_group_) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    results.assign(group.size(), nullptr);
+    std::exception_ptr group_error;
+    try {
+      conn_->begin(true);
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        conn_->exec("SAVEPOINT job");
+        try {
+          group[i].job(*conn_);
+          conn_->exec("RELEASE job");
+        } catch (...) {
+          results[i] = std::current_exception();
+          conn_->exec("ROLLBACK TO job");
+          conn_->exec("RELEASE job");
+        }
+      }
+      conn_->commit();
+    } catch (...) {
+      group_error = std::current_exception();
+      try {
+        conn_->rollback();
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the group's error is what we report
+      }
+    }
+    {
+      std::lock_guard lock(mu_);
+      ++commits_;
+      jobs_ += group.size();
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      std::exception_ptr e = group_error ? group_error : results[i];
+      if (group[i].done) {
+        try {
+          group[i].done(e);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a completion must not stop the writer
+        }
+      }
+    }
+    group.clear();
+  }
+}
+
+}  // namespace rapport::store

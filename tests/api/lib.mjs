@@ -1,0 +1,109 @@
+// Test harness for the API tests: starts the real `rapport serve` on 127.0.0.1 with a fresh
+// database in a temporary directory, signs in, and speaks HTTP to it.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export const BIN = process.env.RAPPORT_BIN;
+if (!BIN) throw new Error("RAPPORT_BIN is not set (run through tests/api/run.sh)");
+
+// Runs the CLI synchronously; returns {status, stdout, stderr}.
+export function cli(args, opts = {}) {
+  const r = spawnSync(BIN, args, { encoding: "utf8", timeout: 60000, ...opts });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export function tempDir(prefix = "rapport-test-") {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// Starts a server on a new demo database. Returns an object with url, db, admin credentials,
+// request helpers and stop().
+export async function startServer({ extraArgs = [] } = {}) {
+  const dir = tempDir();
+  const db = path.join(dir, "test.db");
+  const demo = cli(["demo", "--db", db]);
+  if (demo.status !== 0) throw new Error(`rapport demo failed: ${demo.stderr}`);
+  const adminEmail = /admin sign-in: (\S+)/.exec(demo.stdout)[1];
+  const adminPassword = /admin password: (\S+)/.exec(demo.stdout)[1];
+  const port = await freePort();
+  const accessLog = path.join(dir, "access.log");
+  const proc = spawn(BIN, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`,
+    "--access-log", accessLog, ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  proc.stderr.on("data", (d) => { stderr += d; });
+  proc.stdout.on("data", () => {});
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (proc.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const server = {
+    url, db, dir, accessLog, adminEmail, adminPassword, proc,
+    stderr: () => stderr,
+    // fetch with JSON helpers: returns {status, headers, body (parsed JSON or text)}.
+    async request(method, p, { token, json, body, headers = {} } = {}) {
+      const h = { ...headers };
+      if (token) h.Authorization = `Bearer ${token}`;
+      let payload = body;
+      if (json !== undefined) {
+        payload = JSON.stringify(json);
+        if (!("Content-Type" in h)) h["Content-Type"] = "application/json";
+      }
+      const r = await fetch(url + p, { method, headers: h, body: payload });
+      const text = await r.text();
+      let parsed = text;
+      if ((r.headers.get("content-type") || "").startsWith("application/json") && text) {
+        parsed = JSON.parse(text);
+      }
+      return { status: r.status, headers: r.headers, body: parsed };
+    },
+    async signIn(email, password) {
+      const r = await server.request("POST", "/api/v1/sessions", { json: { email, password } });
+      if (r.status !== 201) throw new Error(`sign-in of ${email} failed: ${JSON.stringify(r.body)}`);
+      return r.body.token;
+    },
+    // Creates a user with the role through the API and signs them in; returns {id, token}.
+    async userWithRole(adminToken, role) {
+      const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      const password = "correct horse battery";
+      const r = await server.request("POST", "/api/v1/users",
+        { token: adminToken, json: { email, name: `A ${role}`, role, password } });
+      if (r.status !== 201) throw new Error(`create ${role}: ${JSON.stringify(r.body)}`);
+      return { id: r.body.id, email, password, token: await server.signIn(email, password) };
+    },
+    // Runs SQL on the database (read-only use), through the sqlite3 shell.
+    sql(query) {
+      const r = spawnSync("sqlite3", ["-json", db, query], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+    },
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill("SIGTERM");
+        await new Promise((r) => proc.once("exit", r));
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
