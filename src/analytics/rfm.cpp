@@ -70,8 +70,8 @@ std::vector<int> quintile_scores(std::span<const double> values) {
   while (i < n) {
     std::size_t j = i;
     while (j < n && values[order[j]] == values[order[i]]) ++j;
-    // Mid-rank percentile of the tie group [i, j).
-    const double p = (static_cast<double>(i) + 0.5 * static_cast<double>(j - i)) / n;
+    // Share of customers strictly below the tie group [i, j).
+    const double p = static_cast<double>(i) / static_cast<double>(n);
     const int score = std::min(5, 1 + static_cast<int>(std::floor(5 * p)));
     for (std::size_t k = i; k < j; ++k) scores[order[k]] = score;
     i = j;

@@ -2,11 +2,11 @@
 // RFM scoring: recency, frequency and monetary quintile scores 1-5 (5 = best) and the usual
 // named segments.
 //
-// Scores: a customer's score on a measure is 1 + floor(5 p), capped at 5, where p is their
-// mid-rank percentile (customers strictly worse + half of those tied, divided by n). Tied
-// customers therefore always share a score, which plain rank-cutting does not guarantee (with
-// many one-purchase customers, frequency ties are the rule). For recency, less time since the
-// last purchase is better.
+// Scores: a customer's score on a measure is 1 + floor(5 p), where p is the share of customers
+// with a strictly worse value (the "minimum rank" percentile). Tied customers therefore always
+// share a score, which plain rank-cutting does not guarantee (with many one-purchase customers,
+// frequency ties are the rule), and the worst value always scores 1. For recency, less time
+// since the last purchase is better.
 //
 // Segments come from the recency score and the combined FM score, (F + M + 1) / 2 in integers
 // (the mean rounded half up), through the table kRfmSegmentTable in rfm.cpp: the one place the

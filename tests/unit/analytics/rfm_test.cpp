@@ -18,10 +18,12 @@ TEST(Rfm, QuintileScoresOnDistinctValues) {
 }
 
 TEST(Rfm, TiedValuesShareAScore) {
-  // Four tied at the bottom: mid-rank percentile (0 + 4/2) / 5 = 0.4 -> score 3; the top value
-  // (4 + 0.5) / 5 = 0.9 -> 5.
-  EXPECT_EQ(quintile_scores(std::vector<double>{1, 1, 1, 1, 5}), (std::vector<int>{3, 3, 3, 3, 5}));
-  EXPECT_EQ(quintile_scores(std::vector<double>{7, 7, 7}), (std::vector<int>{3, 3, 3}));
+  // Four tied at the bottom: nobody below them -> 1; the top value has 4/5 below -> 5.
+  EXPECT_EQ(quintile_scores(std::vector<double>{1, 1, 1, 1, 5}), (std::vector<int>{1, 1, 1, 1, 5}));
+  // 2 of 6 below the tied 3s: p = 1/3 -> 2; 4 of 6 below 9: p = 2/3 -> 4.
+  EXPECT_EQ(quintile_scores(std::vector<double>{3, 1, 3, 9, 1, 10}),
+            (std::vector<int>{2, 1, 2, 4, 1, 5}));
+  EXPECT_EQ(quintile_scores(std::vector<double>{7, 7, 7}), (std::vector<int>{1, 1, 1}));
 }
 
 TEST(Rfm, SegmentTable) {
