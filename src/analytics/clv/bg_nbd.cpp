@@ -274,26 +274,144 @@ double BgNbdModel::probability_alive(std::int32_t x, double t_x, double age) con
   return 1 / (1 + ratio);
 }
 
-double BgNbdModel::conditional_rate_factor(double t, std::int32_t x, double age) const noexcept {
+namespace {
+
+// K(t_i) = (C / (a-1)) (1 - (1-z_i)^(a-1) 2F1(a+b-1-r, a-1; C; z_i)), C = a+b+x-1,
+// z_i = t_i / (alpha+T+t_i), for a block of t at one (x, T). This is FHL eq. 10's numerator
+// after Euler's transformation 2F1(A,B;C;z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z) with A = r+x,
+// B = b+x, which turns ((alpha+T)/(alpha+T+t))^(r+x) 2F1(A,B;C;z) into the form above: upper
+// parameters independent of x, so the series neither overflows nor slows down for heavy buyers.
+// The series coefficients are shared by all t of the block (scoring needs H months at once).
+constexpr std::size_t kBlock = 32;
+
+void rate_factor_block(const BgNbdParameters& p, double a, std::int32_t x, double age,
+                       const double* t, double* out, std::size_t m) {
+  const double c = a + p.b + x - 1;
+  const double upper1 = a + p.b - 1 - p.r, upper2 = a - 1;
+  const double base = p.alpha + age;
+  double z[kBlock], power[kBlock], sum[kBlock];
+  bool done[kBlock];
+  std::size_t active = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    z[i] = t[i] > 0 ? t[i] / (base + t[i]) : 0;
+    power[i] = 1;
+    sum[i] = 1;
+    done[i] = t[i] <= 0;
+    active += done[i] ? 0 : 1;
+  }
+  double coefficient = 1;
+  constexpr int kMaxTerms = 1'000'000;
+  for (int n = 0; active > 0 && n < kMaxTerms; ++n) {
+    const double ratio = (upper1 + n) * (upper2 + n) / ((c + n) * (n + 1));
+    coefficient *= ratio;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (done[i]) continue;
+      power[i] *= z[i];
+      const double term = coefficient * power[i];
+      sum[i] += term;
+      // Stop on a term that is negligible and past the series' peak (|ratio z| < 1).
+      if (term == 0 || (std::abs(term) <= 1e-17 * std::abs(sum[i]) && std::abs(ratio * z[i]) < 1)) {
+        done[i] = true;
+        --active;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    if (t[i] <= 0) {
+      out[i] = 0;
+    } else if (!done[i]) {
+      out[i] = kNaN;
+    } else {
+      // (1-z)^(a-1) with log(1-z) = -log1p(t / (alpha+T)).
+      const double g = std::exp(-(a - 1) * std::log1p(t[i] / base)) * sum[i];
+      out[i] = c / (a - 1) * (1 - g);
+    }
+  }
+}
+
+void rate_factors(const BgNbdParameters& p, double a, std::int32_t x, double age,
+                  std::span<const double> t, std::span<double> out) {
+  for (std::size_t begin = 0; begin < t.size(); begin += kBlock) {
+    const std::size_t m = std::min(kBlock, t.size() - begin);
+    rate_factor_block(p, a, x, age, t.data() + begin, out.data() + begin, m);
+  }
+}
+
+}  // namespace
+
+void BgNbdModel::conditional_rate_factors(std::span<const double> t, std::int32_t x, double age,
+                                          std::span<double> out) const noexcept {
   const auto& p = parameters_;
-  if (t <= 0) return 0;
-  const double z = t / (p.alpha + age + t);
-  // Euler's transformation 2F1(A,B;C;z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z) with A = r+x,
-  // B = b+x, C = a+b+x-1 turns ((alpha+T)/(alpha+T+t))^(r+x) 2F1(A,B;C;z) into
-  // (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z): upper parameters independent of x, so the series
-  // neither overflows nor slows down for heavy buyers.
-  const auto factor = [&](double a) {
-    const double c = a + p.b + x - 1;
-    const double g = std::pow(1 - z, a - 1) * hyp2f1(a + p.b - 1 - p.r, a - 1, c, z);
-    return c / (a - 1) * (1 - g);
-  };
   // The expression is 0/0 at a = 1 (a removable singularity): interpolate across it.
   constexpr double kH = 1e-5;
   if (std::abs(p.a - 1) < kH) {
-    const double lo = factor(1 - kH), hi = factor(1 + kH);
-    return lo + (hi - lo) * (p.a - (1 - kH)) / (2 * kH);
+    double lo[kBlock], hi[kBlock];
+    for (std::size_t begin = 0; begin < t.size(); begin += kBlock) {
+      const std::size_t m = std::min(kBlock, t.size() - begin);
+      rate_factor_block(p, 1 - kH, x, age, t.data() + begin, lo, m);
+      rate_factor_block(p, 1 + kH, x, age, t.data() + begin, hi, m);
+      for (std::size_t i = 0; i < m; ++i) {
+        out[begin + i] = lo[i] + (hi[i] - lo[i]) * (p.a - (1 - kH)) / (2 * kH);
+      }
+    }
+    return;
   }
-  return factor(p.a);
+  rate_factors(p, p.a, x, age, t, out);
+}
+
+std::vector<double> BgNbdModel::rate_series(std::int32_t x, double z_max) const {
+  const auto& p = parameters_;
+  std::vector<double> series;
+  if (std::abs(p.a - 1) < 1e-5 || !(z_max < 0.999) || z_max < 0) return series;
+  const double c = p.a + p.b + x - 1;
+  const double upper1 = p.a + p.b - 1 - p.r, upper2 = p.a - 1;
+  double coefficient = 1, power = 1, sum = 1;
+  series.push_back(1);
+  for (int n = 0; n < 100'000; ++n) {
+    const double ratio = (upper1 + n) * (upper2 + n) / ((c + n) * (n + 1));
+    coefficient *= ratio;
+    power *= z_max;
+    series.push_back(coefficient);
+    const double term = coefficient * power;
+    sum += term;
+    if (term == 0 || (std::abs(term) <= 1e-17 * std::abs(sum) && std::abs(ratio * z_max) < 1)) {
+      return series;
+    }
+  }
+  series.clear();  // did not converge: let the caller use the general path
+  return series;
+}
+
+void BgNbdModel::conditional_rate_factors(std::span<const double> t, std::int32_t x, double age,
+                                          std::span<const double> series,
+                                          std::span<double> out) const noexcept {
+  const auto& p = parameters_;
+  const double c = p.a + p.b + x - 1;
+  const double base = p.alpha + age;
+  for (std::size_t begin = 0; begin < t.size(); begin += kBlock) {
+    const std::size_t m = std::min(kBlock, t.size() - begin);
+    double z[kBlock], s[kBlock];
+    for (std::size_t i = 0; i < m; ++i) {
+      const double ti = t[begin + i];
+      z[i] = ti > 0 ? ti / (base + ti) : 0;
+      s[i] = series.back();
+    }
+    // Horner, with the independent t interleaved so the loop pipelines (and vectorises).
+    for (std::size_t n = series.size() - 1; n-- > 0;) {
+      for (std::size_t i = 0; i < m; ++i) s[i] = s[i] * z[i] + series[n];
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      const double ti = t[begin + i];
+      out[begin + i] =
+          ti > 0 ? c / (p.a - 1) * (1 - std::exp(-(p.a - 1) * std::log1p(ti / base)) * s[i]) : 0;
+    }
+  }
+}
+
+double BgNbdModel::conditional_rate_factor(double t, std::int32_t x, double age) const noexcept {
+  double out = 0;
+  conditional_rate_factors(std::span<const double>(&t, 1), x, age, std::span<double>(&out, 1));
+  return out;
 }
 
 double BgNbdModel::expected_transactions(double t, std::int32_t x, double t_x,

@@ -107,6 +107,21 @@ class BgNbdModel {
   // expected_transactions = conditional_rate_factor(t, x, T) * probability_alive(x, t_x, T).
   // Scoring caches it per (x, T) pair.
   double conditional_rate_factor(double t, std::int32_t x, double age) const noexcept;
+  // The same for several t at once (sharing the series coefficients). REQUIRES out.size() >=
+  // t.size().
+  void conditional_rate_factors(std::span<const double> t, std::int32_t x, double age,
+                                std::span<double> out) const noexcept;
+
+  // For scoring many customers: the power-series coefficients behind conditional_rate_factor
+  // for one x (they do not depend on T or t), accurate for every t and T with
+  // t / (alpha + T + t) <= z_max. Empty when the shared-series path does not apply (a within
+  // 1e-5 of 1, or z_max >= 0.999); callers then use conditional_rate_factors above.
+  std::vector<double> rate_series(std::int32_t x, double z_max) const;
+  // conditional_rate_factors from precomputed rate_series(x, z_max) coefficients.
+  // REQUIRES t / (alpha + T + t) <= z_max for every t, out.size() >= t.size().
+  void conditional_rate_factors(std::span<const double> t, std::int32_t x, double age,
+                                std::span<const double> series,
+                                std::span<double> out) const noexcept;
 
  private:
   BgNbdParameters parameters_;

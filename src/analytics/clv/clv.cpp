@@ -1,7 +1,9 @@
 #include "analytics/clv/clv.hpp"
 
 #include <cmath>
+#include <limits>
 #include <string>
+#include <unordered_map>
 
 #include "analytics/clv/row_index.hpp"
 #include "core/error.hpp"
@@ -56,13 +58,28 @@ std::vector<CustomerValue> ClvScorer::score(std::span<const std::int32_t> x,
     discount[i] = std::pow(1 + options_.monthly_discount, -i);
   }
   std::vector<PairValues> pairs(index.size());
+  std::vector<double> times(static_cast<std::size_t>(horizon)), factors(times.size());
+  for (int i = 1; i <= horizon; ++i) times[static_cast<std::size_t>(i - 1)] = i * month;
+  // The series coefficients depend on x alone: compute them once per x, for the largest z any
+  // pair needs (the youngest customer at the horizon).
+  double youngest = std::numeric_limits<double>::infinity();
+  for (double a : index.age()) youngest = std::min(youngest, a);
+  const double alpha = transactions_.parameters().alpha;
+  const double z_max = times.back() / (alpha + youngest + times.back());
+  std::unordered_map<std::int32_t, std::vector<double>> series;
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     const std::int32_t xk = index.x()[k];
-    const double ak = index.age()[k];
+    auto it = series.find(xk);
+    if (it == series.end()) it = series.emplace(xk, transactions_.rate_series(xk, z_max)).first;
+    if (it->second.empty()) {
+      transactions_.conditional_rate_factors(times, xk, index.age()[k], factors);
+    } else {
+      transactions_.conditional_rate_factors(times, xk, index.age()[k], it->second, factors);
+    }
     double previous = 0, sum = 0;
     for (int i = 1; i <= horizon; ++i) {
-      const double current = transactions_.conditional_rate_factor(i * month, xk, ak);
-      sum += (current - previous) * discount[i];
+      const double current = factors[static_cast<std::size_t>(i - 1)];
+      sum += (current - previous) * discount[static_cast<std::size_t>(i)];
       previous = current;
     }
     pairs[k] = {previous, sum};

@@ -73,6 +73,19 @@ TEST(ClvScorer, DaysAndWeeksAgree) {
   EXPECT_NEAR(vw[0].clv, vd[0].clv, 1e-9 * vw[0].clv);
 }
 
+TEST(ClvScorer, HandlesAEqualToOneThroughTheGeneralPath) {
+  // At a = 1 the shared series does not apply (removable singularity); the scorer falls back.
+  const BgNbdModel at_one({0.3, 5, 1, 2.5});
+  const ClvScorer scorer(at_one, kSpend, ClvOptions{});
+  const std::vector<std::int32_t> x = {0, 3};
+  const auto v = scorer.score(x, std::vector<double>{0, 15}, std::vector<double>{30, 30},
+                              std::vector<double>{0, 20});
+  const double month = scorer.month_length();
+  EXPECT_NEAR(v[1].expected_transactions, at_one.expected_transactions(12 * month, 3, 15, 30),
+              1e-12);
+  EXPECT_TRUE(std::isfinite(v[0].clv) && v[0].clv > 0);
+}
+
 TEST(ClvScorer, RejectsBadOptions) {
   ClvOptions o;
   o.horizon_months = 0;
