@@ -97,7 +97,9 @@ SimulatedCustomers BgNbdSimulator::simulate() const {
     const double lambda = random.gamma(p.r) / p.alpha;
     const double dropout = random.beta(p.a, p.b);
     std::int32_t x = 0, holdout = 0;
-    double t_x = 0, t = 0, last = 0;
+    // On a grid the first purchase falls at a random moment of its day, and later ones are
+    // dated by the day they fall in, as real dated transactions are.
+    double t_x = 0, t = grid > 0 ? random.uniform() : 0, last = 0;
     for (;;) {
       t += random.exponential(grid > 0 ? lambda * grid : lambda);  // time in cells on a grid
       const double when = grid > 0 ? std::floor(t) : t;
