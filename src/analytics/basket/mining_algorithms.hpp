@@ -1,0 +1,21 @@
+#pragma once
+// The mining algorithms behind mine_frequent_itemsets(); internal to the basket engine. Each
+// finds every itemset of items allowed by `allowed` (empty = all) occurring in at least
+// `min_count` baskets, up to `max_length` items (0 = no limit), and hands it to `out` with its
+// exact count, in any order (ItemsetCollector imposes the canonical one).
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "analytics/basket/basket_set.hpp"
+#include "analytics/basket/itemset_collector.hpp"
+
+namespace rapport::analytics::basket {
+
+void mine_by_fp_growth(const BasketSet& baskets, std::uint32_t min_count, std::size_t max_length,
+                       const std::vector<bool>& allowed, ItemsetCollector& out);
+
+void mine_by_eclat(const BasketSet& baskets, std::uint32_t min_count, std::size_t max_length,
+                   const std::vector<bool>& allowed, ItemsetCollector& out);
+
+}  // namespace rapport::analytics::basket
