@@ -55,7 +55,7 @@ class Random {
 }  // namespace
 
 BgNbdSimulator::BgNbdSimulator(const BgNbdParameters& parameters, SimulationOptions options)
-    : parameters_(BgNbdModel(parameters).parameters()), options_(std::move(options)) {
+    : parameters_(BgNbdModel(parameters).parameters()), options_(options) {
   if (!(options_.calibration_length > 0) || !(options_.birth_window >= 0) ||
       options_.birth_window > options_.calibration_length || !(options_.holdout_length >= 0) ||
       !(options_.time_resolution >= 0)) {

@@ -92,6 +92,12 @@ NewtonResult NewtonMaximizer::maximize(const Objective& objective, const Eigen::
     to_log_scale(p, current, g, h);
   }
   report.gradient_norm = g.cwiseAbs().maxCoeff() * scale;
+  if (theta.cwiseAbs().maxCoeff() > options_.max_abs_log_parameter) {
+    report.converged = false;
+    report.message =
+        "a parameter ran off towards 0 or infinity: the likelihood has no interior maximum "
+        "(too few customers, or too little variation among them, to identify the model)";
+  }
   result.parameters = p;
   result.at_parameters = std::move(current);
   return result;

@@ -39,6 +39,9 @@ struct NewtonOptions {
   // Largest change of any log-parameter in one step (e^6 ~ 400x), so that a wild first step
   // cannot overflow the likelihood.
   double max_log_step = 6;
+  // A parameter outside [e^-x, e^x] (about 1e-7 .. 1e7 by default) means the likelihood has
+  // no interior maximum (too little or too uniform data): reported as not converged.
+  double max_abs_log_parameter = 16;
 };
 
 struct NewtonResult {

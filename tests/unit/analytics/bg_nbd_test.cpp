@@ -164,3 +164,20 @@ TEST(BgNbdModel, RejectsBadInput) {
 
 }  // namespace
 }  // namespace rapport::analytics
+
+namespace rapport::analytics {
+namespace {
+
+TEST(BgNbdModel, ReportsAFitWithoutInteriorMaximumAsNotConverged) {
+  // Two customers who each bought once more: nothing identifies the four parameters.
+  const std::vector<std::int32_t> x = {1, 1};
+  const std::vector<double> tx = {31, 6};
+  const std::vector<double> age = {31, 29};
+  const BgNbdFit fit = BgNbdModel::fit(BgNbdSample(x, tx, age));
+  EXPECT_FALSE(fit.convergence.converged);
+  EXPECT_NE(fit.convergence.message.find("no interior maximum"), std::string::npos)
+      << fit.convergence.message;
+}
+
+}  // namespace
+}  // namespace rapport::analytics
