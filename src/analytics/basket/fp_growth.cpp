@@ -1,16 +1,15 @@
 // FP-growth (Han, Pei & Yin 2000), one of the algorithms behind mine_frequent_itemsets().
 //
 // Layout choices, all for speed on sparse retail data:
-//  - A tree is built from its (weighted) transactions sorted lexicographically. Sorted, the
-//    transactions that share a prefix are adjacent, so each one only has to be compared with the
-//    previous one: no child lookup at all, and the nodes come out in pre-order with children in
-//    ascending item order, which keeps every tree walk cache-friendly.
-//  - Nodes are three parallel arrays (item, count, parent), and each item's nodes are listed
-//    contiguously (CSR) instead of through "node-link" pointers.
+//  - Nodes are parallel arrays (item, count, parent, first child, next sibling) and each item's
+//    nodes are listed contiguously (CSR) instead of through "node-link" pointers.
+//  - The root's children are found by direct indexing; other children by a short list search.
+//    The first tree is built from the baskets sorted lexicographically, so each lookup finds
+//    the newest child first (children are prepended) or creates a new one.
 //  - A conditional tree keeps its parent's item order (global frequency order) instead of
-//    re-sorting by conditional frequency: paths stay ascending with no per-tree sort of items.
-//  - A tree that is a single path yields all its subsets directly, without building the
-//    conditional trees.
+//    re-sorting by conditional frequency: paths stay ascending with no per-path sort.
+//  - A prefix path base with a single frequent item yields its itemset without building a tree,
+//    and a tree that is a single path yields all its subsets directly.
 //  - One tree object per recursion depth is reused, so mining allocates only while the largest
 //    trees grow.
 #include <algorithm>
@@ -147,16 +146,31 @@ class FpGrowth {
       root.item_support.push_back(counts[frequent[r]]);
     }
 
-    root.clear_nodes();
-    std::vector<std::uint32_t> path;
+    // Inserting the baskets in lexicographic order makes every child looked up either the
+    // newest child of its parent (found first, as children are prepended) or a new node, so
+    // building the first, largest tree never scans a long child list.
+    std::vector<std::uint32_t> ranked;
+    std::vector<std::uint32_t> begin{0};
     for (std::size_t b = 0; b < baskets.size(); ++b) {
-      path.clear();
+      auto first = ranked.size();
       for (auto id : baskets.basket(b)) {
-        if (rank[id] != kNone) path.push_back(rank[id]);
+        if (rank[id] != kNone) ranked.push_back(rank[id]);
       }
-      std::sort(path.begin(), path.end());
-      root.insert(path, 1);
+      std::sort(ranked.begin() + static_cast<std::ptrdiff_t>(first), ranked.end());
+      begin.push_back(static_cast<std::uint32_t>(ranked.size()));
     }
+    auto path = [&](std::uint32_t b) {
+      return std::span<const std::uint32_t>(ranked.data() + begin[b], begin[b + 1] - begin[b]);
+    };
+    std::vector<std::uint32_t> order(begin.size() - 1);
+    std::iota(order.begin(), order.end(), 0U);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      auto x = path(a);
+      auto y = path(b);
+      return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
+    });
+    root.clear_nodes();
+    for (auto b : order) root.insert(path(b), 1);
     root.index_nodes(cursor_);
     mine(0);
   }
