@@ -15,7 +15,7 @@ export function cli(args, opts = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, "127.0.0.1", () => {
@@ -30,15 +30,50 @@ export function tempDir(prefix = "rapport-test-") {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+// The route table as `rapport routes` prints it: [{method, path, permission, query, body}].
+export function routes() {
+  const r = cli(["routes"]);
+  if (r.status !== 0) throw new Error(`rapport routes failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// Runs the sqlite3 shell on a database file; returns {status, stdout, stderr} (never throws).
+export function sqlite(db, query, { json = false } = {}) {
+  const args = json ? ["-json", db, query] : [db, query];
+  const r = spawnSync("sqlite3", args, { encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Waits until the server at `url` answers /healthz; throws when the process exits first or 15 s
+// pass. `stderr` is a function returning what the process wrote so far.
+export async function waitUntilUp(url, proc, stderr) {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) return;
+    } catch { /* not up yet */ }
+    if (proc.exitCode !== null) throw new Error(`server exited: ${stderr()}`);
+    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 // Starts a server on a new demo database. Returns an object with url, db, admin credentials,
 // request helpers and stop().
-export async function startServer({ extraArgs = [] } = {}) {
+// Options: `db` serves an existing database file instead of a new demo one (adminEmail and
+// adminPassword are then undefined, and stop() leaves the file alone).
+export async function startServer({ extraArgs = [], db: existingDb } = {}) {
   const dir = tempDir();
-  const db = path.join(dir, "test.db");
-  const demo = cli(["demo", "--db", db]);
-  if (demo.status !== 0) throw new Error(`rapport demo failed: ${demo.stderr}`);
-  const adminEmail = /admin sign-in: (\S+)/.exec(demo.stdout)[1];
-  const adminPassword = /admin password: (\S+)/.exec(demo.stdout)[1];
+  const db = existingDb ?? path.join(dir, "test.db");
+  let adminEmail;
+  let adminPassword;
+  if (!existingDb) {
+    const demo = cli(["demo", "--db", db]);
+    if (demo.status !== 0) throw new Error(`rapport demo failed: ${demo.stderr}`);
+    adminEmail = /admin sign-in: (\S+)/.exec(demo.stdout)[1];
+    adminPassword = /admin password: (\S+)/.exec(demo.stdout)[1];
+  }
   const port = await freePort();
   const accessLog = path.join(dir, "access.log");
   const proc = spawn(BIN, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`,
@@ -47,16 +82,7 @@ export async function startServer({ extraArgs = [] } = {}) {
   proc.stderr.on("data", (d) => { stderr += d; });
   proc.stdout.on("data", () => {});
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.ok) break;
-    } catch { /* not up yet */ }
-    if (proc.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntilUp(url, proc, () => stderr);
   const server = {
     url, db, dir, accessLog, adminEmail, adminPassword, proc,
     stderr: () => stderr,
@@ -97,12 +123,26 @@ export async function startServer({ extraArgs = [] } = {}) {
       if (r.status !== 0) throw new Error(r.stderr);
       return r.stdout.trim() ? JSON.parse(r.stdout) : [];
     },
-    async stop() {
-      if (proc.exitCode === null) {
+    // What a request must not change when it fails: the number of audit rows and every row of
+    // users and auth_tokens (token hashes as hex). Compare two snapshots with deepEqual.
+    state() {
+      const [{ n }] = server.sql("SELECT count(*) AS n FROM audit_log");
+      return {
+        audit_rows: n,
+        users: server.sql("SELECT * FROM users ORDER BY id"),
+        auth_tokens: server.sql(
+          "SELECT id, hex(token_hash) AS token_hash, user_id, kind, name, created_at, expires_at, " +
+          "revoked_at FROM auth_tokens ORDER BY id"),
+      };
+    },
+    // Stops the server (SIGTERM) and removes its directory unless `keep` is set.
+    async stop({ keep = false } = {}) {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once("exit", r));
         proc.kill("SIGTERM");
-        await new Promise((r) => proc.once("exit", r));
+        await exited;
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   return server;
