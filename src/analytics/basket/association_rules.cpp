@@ -69,7 +69,7 @@ class RuleBuilder {
     // the most frequent lookup (a one-item consequent).
     for (std::size_t i = 0; i < sets.size() && sets.items(i).size() == 1; ++i) {
       auto item = sets.items(i)[0];
-      if (single_.size() <= item) single_.resize(static_cast<std::size_t>(item) + 1, kMissing);
+      if (single_.size() <= item) single_.resize(static_cast<std::size_t>(item) + 1, missing_index);
       single_[item] = static_cast<std::uint32_t>(i);
     }
   }
@@ -113,7 +113,7 @@ class RuleBuilder {
     auto x = sets_.find(antecedent_);
     std::optional<std::size_t> y;
     if (consequent_.size() == 1) {
-      if (consequent_[0] < single_.size() && single_[consequent_[0]] != kMissing) {
+      if (consequent_[0] < single_.size() && single_[consequent_[0]] != missing_index) {
         y = single_[consequent_[0]];
       }
     } else {
@@ -154,7 +154,7 @@ class RuleBuilder {
   std::vector<bool> allowed_;
   std::vector<Rule>& out_;
   double n_;
-  static constexpr std::uint32_t kMissing = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t missing_index = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> single_;  // item -> index of its one-item set
   std::vector<ItemId> antecedent_;
   std::vector<ItemId> consequent_;

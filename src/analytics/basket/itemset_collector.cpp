@@ -33,8 +33,8 @@ void radix_sort(std::vector<std::pair<std::uint64_t, std::uint32_t>>& keys) {
 }  // namespace
 
 void ItemsetCollector::add(std::span<const ItemId> items, std::uint32_t count) {
-  constexpr auto kLimit = std::numeric_limits<std::uint32_t>::max();
-  if (counts_.size() >= kLimit - 1 || items_.size() + items.size() >= kLimit) {
+  constexpr auto limit = std::numeric_limits<std::uint32_t>::max();
+  if (counts_.size() >= limit - 1 || items_.size() + items.size() >= limit) {
     throw_invalid("min_support", "too many frequent itemsets; raise the minimum support");
   }
   auto begin = items_.size();
