@@ -37,9 +37,10 @@ export function routes() {
   return JSON.parse(r.stdout);
 }
 
-// Runs the sqlite3 shell on a database file; returns {status, stdout, stderr} (never throws).
+// Runs the sqlite3 shell on a database file, waiting up to 5 s for a lock; returns
+// {status, stdout, stderr} (never throws).
 export function sqlite(db, query, { json = false } = {}) {
-  const args = json ? ["-json", db, query] : [db, query];
+  const args = ["-cmd", ".timeout 5000", ...(json ? ["-json"] : []), db, query];
   const r = spawnSync("sqlite3", args, { encoding: "utf8" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
