@@ -66,6 +66,15 @@ awk '
   BEGIN { printf "%-10s %-20s %9s %9s %11s %11s %9s %8s\n", "data", "implementation",
       "itemsets", "rules", "median ms", "best ms", "heap MB", "RSS MB" }
 ' "$results"
+# Whole process, as a user runs it (reading, mining, rules and printing CSV), when the CLI is built.
+if [ -x "$build/rapport" ] && [ -x /usr/bin/time ]; then
+  echo
+  for input in "$groceries" "$zipf"; do
+    /usr/bin/time -f "rapport analyze basket on $(basename "$input"), whole process: %e s, %M KB peak RSS" \
+      "$build/rapport" analyze basket --input "$input" --min-support 0.001 --min-confidence 0.5 \
+      --output csv > /dev/null
+  done
+fi
 if [ -n "$peer_note" ]; then
   echo
   echo "$peer_note."

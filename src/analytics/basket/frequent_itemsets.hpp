@@ -1,5 +1,5 @@
 #pragma once
-// Frequent itemset mining (FP-growth) and its result, FrequentItemsets.
+// Frequent itemset mining (Eclat or FP-growth) and its result, FrequentItemsets.
 //
 // An itemset is frequent when at least `min_count` baskets contain all of its items; its support
 // is that count divided by the number of baskets. mine_frequent_itemsets() finds every frequent
@@ -121,13 +121,16 @@ class FrequentItemsets {
   std::size_t max_length_ = 0;
 };
 
-// Mines the frequent itemsets of `baskets` with FP-growth (Han, Pei & Yin 2000).
+// Mines the frequent itemsets of `baskets` with options.algorithm (Eclat by default).
 // Errors: rapport::Error (invalid_argument) on an invalid minimum support, and when there are
 // 2^32 - 1 or more baskets or itemsets (counts and indexes are 32-bit). An item filter naming an
 // id no basket holds is not an error: it matches nothing.
-// Cost: time about proportional to the size of the FP-tree plus the output; memory to the tree
-// plus the output (closed and maximal are filtered from the frequent itemsets, so they cost as
-// much as mining all of them).
+// Cost: the output (about 20 bytes per itemset plus its items, and a hash index) plus working
+// memory: for Eclat a copy of the baskets and, per item a, one bit per basket holding a for each
+// item frequent together with a (one level per itemset size); for FP-growth one FP-tree per
+// itemset size. Time grows with the number of frequent itemsets and the sizes of the baskets
+// that hold them. Closed and maximal are filtered from all frequent itemsets, so they cost as
+// much as mining all of them. Groceries at 0.001: 13,492 itemsets in ~6 ms, ~1 MB.
 FrequentItemsets mine_frequent_itemsets(const BasketSet& baskets, const MiningOptions& options);
 
 }  // namespace rapport::analytics::basket
