@@ -32,7 +32,10 @@ inline std::int64_t decode_id_cursor(const std::string& cursor, const char* fiel
     if (cursor[i] < '0' || cursor[i] > '9') {
       throw_invalid(field, "is not a cursor returned by this list");
     }
-    v = v * 10 + (cursor[i] - '0');
+    // 19 digits may exceed INT64_MAX: refuse rather than overflow into a wrong key.
+    const int digit = cursor[i] - '0';
+    if (v > (INT64_MAX - digit) / 10) throw_invalid(field, "is not a cursor returned by this list");
+    v = v * 10 + digit;
   }
   return v;
 }
