@@ -181,6 +181,12 @@ WriteOp<IssuedToken> AuthService::create_api_token(const Caller& caller,
   std::int64_t uid = user_id ? *user_id : *caller.user_id;
   TimeMs ttl = static_cast<TimeMs>(expires_in_days) * 86400 * 1000;
   return [caller, uid, name = std::move(name), ttl](store::Connection& conn) {
+    // The user is named by the request's `user_id`, so an unknown one is reported on that
+    // field (load_user would name the path's "id", which this route does not have).
+    {
+      store::Query q(conn, "SELECT 1 FROM users WHERE id = ?", uid);
+      if (!q.step()) throw_not_found("no user with id " + std::to_string(uid), "user_id");
+    }
     User u = load_user(conn, uid);
     if (u.disabled) throw_conflict("the user is disabled", "user_id");
     IssuedToken t = insert_token(conn, u, "api", name, ttl);
