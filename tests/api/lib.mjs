@@ -124,12 +124,15 @@ export async function startServer({ extraArgs = [], db: existingDb } = {}) {
       if (r.status !== 0) throw new Error(r.stderr);
       return r.stdout.trim() ? JSON.parse(r.stdout) : [];
     },
-    // What a request must not change when it fails: the number of audit rows and every row of
-    // users and auth_tokens (token hashes as hex). Compare two snapshots with deepEqual.
+    // What a request must not change when it fails: the number of audit rows and of recorded
+    // sign-in failures, and every row of users and auth_tokens (token hashes as hex). Compare
+    // two snapshots with deepEqual.
     state() {
-      const [{ n }] = server.sql("SELECT count(*) AS n FROM audit_log");
+      const [{ n, f }] = server.sql(
+        "SELECT (SELECT count(*) FROM audit_log) AS n, (SELECT count(*) FROM sign_in_failures) AS f");
       return {
         audit_rows: n,
+        sign_in_failures: f,
         users: server.sql("SELECT * FROM users ORDER BY id"),
         auth_tokens: server.sql(
           "SELECT id, hex(token_hash) AS token_hash, user_id, kind, name, created_at, expires_at, " +
