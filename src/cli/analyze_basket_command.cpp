@@ -37,6 +37,7 @@ struct BasketCommandOptions {
   double min_confidence = 0.8;
   std::size_t max_length = 0;
   std::size_t max_consequent = 1;
+  std::size_t max_itemsets = 5'000'000;
   std::string sort;  // empty: lift for rules, support for itemsets
   std::size_t limit = 0;
   std::string output = "table";
@@ -281,6 +282,7 @@ void run(const BasketCommandOptions& o) {
     mining.min_support = basket::MinSupport::fraction(o.min_support);
   }
   mining.max_length = o.max_length;
+  mining.max_itemsets = o.max_itemsets;
   if (o.algorithm == "eclat") {
     mining.algorithm = basket::MiningAlgorithm::kEclat;
   } else if (o.algorithm == "fp-growth") {
@@ -363,6 +365,9 @@ void add_analyze_basket_command(CLI::App& analyze) {
       ->capture_default_str();
   cmd->add_option("--max-consequent", o->max_consequent, "Largest right-hand side of a rule")
       ->capture_default_str();
+  cmd->add_option("--max-itemsets", o->max_itemsets,
+                  "Stop with an error past this many frequent itemsets; 0: no limit")
+      ->capture_default_str();
   cmd->add_option("--sort", o->sort,
                   "Rules: lift (default), confidence, support, coverage, leverage or conviction");
   cmd->add_option("--limit", o->limit, "Show at most N rows; 0: all")->capture_default_str();
@@ -379,10 +384,19 @@ void add_analyze_basket_command(CLI::App& analyze) {
       std::fflush(stdout);
     } catch (const Error& e) {
       std::fflush(stdout);
-      if (e.field().empty()) {
+      // The engine names its options; the user knows them as flags.
+      std::string field = e.field();
+      for (const char* name :
+           {"min_support", "min_count", "min_confidence", "max_consequent", "max_itemsets"}) {
+        if (field == name) {
+          field = "--" + field;
+          std::replace(field.begin(), field.end(), '_', '-');
+        }
+      }
+      if (field.empty()) {
         std::fprintf(stderr, "rapport: %s\n", e.what());
       } else {
-        std::fprintf(stderr, "rapport: %s: %s\n", e.field().c_str(), e.what());
+        std::fprintf(stderr, "rapport: %s: %s\n", field.c_str(), e.what());
       }
       throw CLI::RuntimeError(e.code() == ErrorCode::kInvalidArgument ? 2 : 1);
     } catch (const std::exception& e) {

@@ -62,7 +62,7 @@ FrequentItemsets mine_frequent_itemsets(const BasketSet& baskets, const MiningOp
     }
   }
 
-  ItemsetCollector collector;
+  ItemsetCollector collector(options.max_itemsets);
   switch (options.algorithm) {
     case MiningAlgorithm::kFpGrowth:
       mine_by_fp_growth(baskets, min_count, options.max_length, allowed, collector);

@@ -72,6 +72,11 @@ struct MiningOptions {
   // are still all counted).
   std::vector<ItemId> include_items;
   std::vector<ItemId> exclude_items;
+  // A guard for callers that take the threshold from users (the CLI, the API): mining stops
+  // with rapport::Error (invalid_argument, field "max_itemsets") once more itemsets than this
+  // are found, instead of exhausting memory (a basket of 40 items alone has 2^40 subsets).
+  // 0 = no limit.
+  std::size_t max_itemsets = 0;
   // Both algorithms give identical results (a test checks it); only speed and memory differ.
   MiningAlgorithm algorithm = MiningAlgorithm::kEclat;
 };

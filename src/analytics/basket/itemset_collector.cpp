@@ -5,6 +5,7 @@
 #include <bit>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <utility>
 
 #include "analytics/basket/itemset_hash.hpp"
@@ -33,6 +34,11 @@ void radix_sort(std::vector<std::pair<std::uint64_t, std::uint32_t>>& keys) {
 }  // namespace
 
 void ItemsetCollector::add(std::span<const ItemId> items, std::uint32_t count) {
+  if (max_itemsets_ != 0 && counts_.size() >= max_itemsets_) {
+    throw_invalid("max_itemsets", "more than " + std::to_string(max_itemsets_) +
+                                      " frequent itemsets; raise the minimum support or set a "
+                                      "maximum length");
+  }
   constexpr auto limit = std::numeric_limits<std::uint32_t>::max();
   if (counts_.size() >= limit - 1 || items_.size() + items.size() >= limit) {
     throw_invalid("min_support", "too many frequent itemsets; raise the minimum support");

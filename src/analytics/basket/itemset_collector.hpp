@@ -16,8 +16,12 @@ namespace rapport::analytics::basket {
 
 class ItemsetCollector {
  public:
+  // `max_itemsets`: how many itemsets add() accepts before it throws; 0 = no limit of its own.
+  explicit ItemsetCollector(std::size_t max_itemsets = 0) : max_itemsets_(max_itemsets) {}
+
   // Records one itemset; `items` may be in any order but must be distinct.
-  // Errors: rapport::Error (invalid_argument) past 2^32 - 1 itemsets or item occurrences.
+  // Errors: rapport::Error (invalid_argument, field "max_itemsets") past max_itemsets, and
+  // (field "min_support") past 2^32 - 1 itemsets or item occurrences.
   void add(std::span<const ItemId> items, std::uint32_t count);
 
   std::size_t size() const noexcept { return counts_.size(); }
@@ -31,6 +35,7 @@ class ItemsetCollector {
   static void build_index(FrequentItemsets& sets);
   static FrequentItemsets keep_only(const FrequentItemsets& sets, const std::vector<bool>& keep);
 
+  std::size_t max_itemsets_;
   std::vector<ItemId> items_;
   std::vector<std::uint32_t> offsets_{0};
   std::vector<std::uint32_t> counts_;

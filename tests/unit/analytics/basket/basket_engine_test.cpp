@@ -175,6 +175,23 @@ TEST(Mining, RelativeAndAbsoluteSupportAgree) {
   EXPECT_EQ(listed(mine_frequent_itemsets(five_baskets(), o)), listed(mine_five()));
 }
 
+TEST(Mining, MaxItemsetsGuardsAgainstExplosion) {
+  for (auto algorithm : {MiningAlgorithm::kEclat, MiningAlgorithm::kFpGrowth}) {
+    MiningOptions o;
+    o.min_support = MinSupport::count(2);
+    o.algorithm = algorithm;
+    o.max_itemsets = 8;  // exactly as many as there are
+    EXPECT_EQ(mine_frequent_itemsets(five_baskets(), o).size(), 8U);
+    o.max_itemsets = 7;
+    try {
+      (void)mine_frequent_itemsets(five_baskets(), o);
+      ADD_FAILURE() << "no error past max_itemsets";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.field(), "max_itemsets");
+    }
+  }
+}
+
 TEST(Mining, EmptyInputsGiveEmptyResults) {
   MiningOptions o;
   o.min_support = MinSupport::fraction(0.5);
