@@ -6,8 +6,8 @@
 // Every itemset that starts with a lives in the baskets holding a, T(a), so its baskets are a
 // bit vector over T(a) only: a few words for rare items, which are the ones with many
 // extensions; the most frequent items, whose T(a) is long, have few (only the items still more
-// frequent). The pairs {a, b} are counted directly while the vectors of T(a) are built, so the
-// bit vectors are only made when there is a third level to mine.
+// frequent). One scan of T(a) counts the pairs {a, b}; a second scan builds the bit vectors, only
+// for the items frequent together with a, and only when there is a third level to mine.
 #include <algorithm>
 #include <bit>
 #include <cstdint>

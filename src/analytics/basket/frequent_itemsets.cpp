@@ -46,8 +46,12 @@ std::optional<std::size_t> FrequentItemsets::find(std::span<const ItemId> items)
 }
 
 FrequentItemsets mine_frequent_itemsets(const BasketSet& baskets, const MiningOptions& options) {
-  if (baskets.size() >= std::numeric_limits<std::uint32_t>::max()) {
-    throw_invalid("baskets", "too many baskets (the limit is 2^32 - 2)");
+  // Counts, and positions in the miners' flat copies of the baskets (items plus one end marker
+  // per basket), are 32-bit.
+  if (baskets.size() + baskets.item_occurrences() >= std::numeric_limits<std::uint32_t>::max()) {
+    throw_invalid("baskets",
+                  "too many baskets or item occurrences for one mining run (the "
+                  "limit is 2^32 - 2 for both together)");
   }
   auto min_count = options.min_support.min_count(baskets.size());
 

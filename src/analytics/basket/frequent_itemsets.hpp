@@ -127,9 +127,10 @@ class FrequentItemsets {
 };
 
 // Mines the frequent itemsets of `baskets` with options.algorithm (Eclat by default).
-// Errors: rapport::Error (invalid_argument) on an invalid minimum support, and when there are
-// 2^32 - 1 or more baskets or itemsets (counts and indexes are 32-bit). An item filter naming an
-// id no basket holds is not an error: it matches nothing.
+// Errors: rapport::Error (invalid_argument) on an invalid minimum support, past
+// options.max_itemsets, and when baskets plus item occurrences, or itemsets, reach 2^32 - 1
+// (counts and indexes are 32-bit). An item filter naming an id no basket holds is not an error:
+// it matches nothing.
 // Cost: the output (about 20 bytes per itemset plus its items, and a hash index) plus working
 // memory: for Eclat a copy of the baskets and, per item a, one bit per basket holding a for each
 // item frequent together with a (one level per itemset size); for FP-growth one FP-tree per
