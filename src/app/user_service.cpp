@@ -108,18 +108,25 @@ Page<User> UserService::list(const Caller& caller, const UserListParams& p) {
   std::optional<std::string> like;
   if (p.q) {
     check_text("q", *p.q, 200, false);
-    like = "%" + *p.q + "%";
+    // The term is matched literally: its own '%' and '_' must not act as wildcards.
+    std::string escaped;
+    for (char c : *p.q) {
+      if (c == '%' || c == '_' || c == '\\') escaped += '\\';
+      escaped += c;
+    }
+    like = "%" + escaped + "%";
   }
   std::optional<std::string> role;
   if (p.role) role = std::string(role_name(*p.role));
   std::optional<std::int64_t> disabled;
   if (p.disabled) disabled = *p.disabled ? 1 : 0;
-  store::Query q(db_.reader(),
-                 std::string("SELECT ") + kUserColumns +
-                     " FROM users WHERE (?1 IS NULL OR name LIKE ?1 OR email LIKE ?1) AND (?2 IS "
-                     "NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3) AND (?4 IS NULL OR id "
-                     "> ?4) ORDER BY id LIMIT ?5",
-                 like, role, disabled, after, limit + 1);
+  store::Query q(
+      db_.reader(),
+      std::string("SELECT ") + kUserColumns +
+          " FROM users WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE "
+          "'\\') AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3) AND (?4 IS "
+          "NULL OR id > ?4) ORDER BY id LIMIT ?5",
+      like, role, disabled, after, limit + 1);
   Page<User> page;
   while (q.step()) {
     if (static_cast<int>(page.items.size()) == limit) {
