@@ -164,12 +164,16 @@ void SqliteConnection::backup_to(const std::string& dest_path) {
     sqlite3_close_v2(dest);
     throw Error(ErrorCode::kInternal, "backup: " + msg);
   }
-  // Copy in steps so writers are not locked out for the whole copy; a write in between makes
-  // SQLite restart the copy, which keeps the result consistent.
-  do {
-    rc = sqlite3_backup_step(b, 4096);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
-  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  // Copy everything in one step, i.e. inside one read transaction: the copy is the snapshot at
+  // its start. In WAL mode a reader does not block writers, so the server keeps writing. Copying
+  // in several steps instead restarts the copy whenever another connection writes in between:
+  // under a steady write load a large database was never backed up (a 40 MB file with a write
+  // every few ms still ran after 20 s).
+  for (int attempt = 0;; ++attempt) {
+    rc = sqlite3_backup_step(b, -1);
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt == 1000) break;
+    sqlite3_sleep(5);
+  }
   sqlite3_backup_finish(b);
   int final_rc = sqlite3_errcode(dest);
   sqlite3_close_v2(dest);
