@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <string>
 
@@ -51,13 +52,18 @@ void apply_config_file(CLI::App& app, Settings& s) {
         std::string(e.description()) + " (line " + std::to_string(e.source().begin.line) + ")",
         path);
   }
-  auto unset = [&app](const char* flag) {
-    for (auto* sub : app.get_subcommands()) {
-      auto* opt = sub->get_option_no_throw(flag);
-      if (opt != nullptr && opt->count() > 0) return false;
+  // A flag counts as given when any selected (sub)command on the path holds it: `user add --db`
+  // sits two levels down, and looking only at the first level let the file override it.
+  std::function<bool(const CLI::App&, const char*)> given = [&given](const CLI::App& cmd,
+                                                                     const char* flag) {
+    const auto* opt = cmd.get_option_no_throw(flag);
+    if (opt != nullptr && opt->count() > 0) return true;
+    for (const auto* sub : cmd.get_subcommands()) {
+      if (given(*sub, flag)) return true;
     }
-    return true;
+    return false;
   };
+  auto unset = [&app, &given](const char* flag) { return !given(app, flag); };
   for (const auto& [k, v] : t) {
     std::string key(k.str());
     if (key == "db" && v.is_string()) {
@@ -129,7 +135,9 @@ std::int64_t user_id_by_ref(store::Database& db, const std::string& ref) {
 int run(int argc, char** argv) {
   CLI::App app{"Rapport: the customer relationship management server"};
   app.set_version_flag("--version", std::string("rapport ") + RAPPORT_VERSION);
-  app.require_subcommand(1);
+  // At most one subcommand; "none" is checked after parsing, so
+  // that a misspelt one is reported by name instead of as "A subcommand is required".
+  app.require_subcommand(0, 1);
   Settings s;
   app.add_option("--config", s.config, "Settings file (default: ./rapport.toml when present)");
 
@@ -153,7 +161,7 @@ int run(int argc, char** argv) {
 
   // user
   auto* user = app.add_subcommand("user", "Manage users");
-  user->require_subcommand(1);
+  user->require_subcommand(0, 1);
   std::string email, name, role = "analyst", user_ref;
   bool password_stdin = false;
   auto* user_add = user->add_subcommand("add", "Add a user; prints a generated password");
@@ -175,7 +183,7 @@ int run(int argc, char** argv) {
 
   // token
   auto* token = app.add_subcommand("token", "Manage API tokens for integrations");
-  token->require_subcommand(1);
+  token->require_subcommand(0, 1);
   std::string token_name;
   int expires_days = 365;
   std::int64_t token_id = 0;
@@ -216,6 +224,12 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  for (CLI::App* cmd : {&app, user, token}) {
+    if ((cmd == &app || cmd->parsed()) && cmd->get_subcommands().empty()) {
+      std::fprintf(stderr, "rapport: choose a subcommand\n%s", cmd->help().c_str());
+      return 2;
+    }
   }
 
   try {
