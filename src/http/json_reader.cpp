@@ -1,5 +1,8 @@
 #include "http/json_reader.hpp"
 
+#include <set>
+#include <vector>
+
 #include "core/error.hpp"
 #include "core/validation.hpp"
 
@@ -7,8 +10,24 @@ namespace rapport::http {
 
 nlohmann::json parse_json_body(std::string_view body) {
   if (body.empty()) throw_invalid("body", "a JSON object is required");
+  // A key given twice in one object is refused: the parser would keep the last value silently,
+  // and another parser in front of us (a proxy, a client library) may keep the first.
+  std::vector<std::set<std::string, std::less<>>> keys;
+  auto check_keys = [&keys](int /*depth*/, nlohmann::json::parse_event_t event,
+                            nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      keys.emplace_back();
+    } else if (event == Event::object_end) {
+      if (!keys.empty()) keys.pop_back();
+    } else if (event == Event::key && !keys.empty()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!keys.back().insert(key).second) throw_invalid(key, "appears twice in one object");
+    }
+    return true;
+  };
   try {
-    return nlohmann::json::parse(body.begin(), body.end());
+    return nlohmann::json::parse(body.begin(), body.end(), check_keys);
   } catch (const nlohmann::json::parse_error& e) {
     throw_invalid("body", "is not valid JSON (at byte " + std::to_string(e.byte) + ")");
   }
