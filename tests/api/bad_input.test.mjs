@@ -96,6 +96,28 @@ test("unknown fields -> 400 naming them", async () => {
     invalid("remember", /not a known field/));
 });
 
+test("a key given twice -> 400 naming it", async () => {
+  await refused("POST", "/api/v1/tokens", { body: '{"name":"a","name":"b"}', headers: JSON_CT },
+    invalid("name", /twice/));
+  const u = goodUser();
+  await refused("POST", "/api/v1/users", {
+    body: `{"email":"${u.email}","name":"x","role":"sales","role":"admin","password":"${u.password}"}`,
+    headers: JSON_CT,
+  }, invalid("role", /twice/));
+  // The same key in two different objects is fine; the body is then refused for its content.
+  await refused("POST", "/api/v1/tokens", { body: '{"name":{"name":1}}', headers: JSON_CT },
+    invalid("name", /string/));
+});
+
+test("deeply nested JSON is refused, and the server survives it", async () => {
+  await refused("POST", "/api/v1/users",
+    { body: "[".repeat(400000) + "]".repeat(400000), headers: JSON_CT }, invalid("body"));
+  await refused("POST", "/api/v1/users",
+    { body: '{"a":'.repeat(100000) + "1" + "}".repeat(100000), headers: JSON_CT },
+    invalid("email", /required/));
+  assert.equal((await s.request("GET", "/healthz")).status, 200);
+});
+
 test("missing required fields -> 400 naming the first missing one", async () => {
   for (const field of ["email", "name", "role", "password"]) {
     const json = goodUser();
