@@ -109,3 +109,132 @@ test("operations with a JSON body document one, and the others do not", () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// Real responses, one or more per operation: the status must be documented for the operation
+// and a JSON body must match the documented schema.
+test("real responses have documented statuses and match the documented schemas", async () => {
+  const { default: Ajv2020 } = await import("ajv/dist/2020.js");  // JSON Schema 2020-12, as OpenAPI 3.1
+  const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+  const api = await SwaggerParser.dereference(structuredClone(doc));
+  const admin = await s.signIn(s.adminEmail, s.adminPassword);
+  const analyst = await s.userWithRole(admin, "analyst");
+  const victim = await s.userWithRole(admin, "sales");
+  const tok = await s.request("POST", "/api/v1/tokens", { token: admin, json: { name: "doc" } });
+  const big = JSON.stringify({ name: "x".repeat(1024 * 1024 + 1) });
+  const JSON_CT = { "Content-Type": "application/json" };
+
+  // route key -> list of [path, request options, expected status].
+  const samples = {
+    "GET /healthz": [["/healthz", {}, 200]],
+    "GET /metrics": [["/metrics", {}, 200]],
+    "GET /api/v1/openapi.json": [["/api/v1/openapi.json", {}, 200]],
+    "POST /api/v1/sessions": [
+      ["/api/v1/sessions", { json: { email: analyst.email, password: analyst.password } }, 201],
+      ["/api/v1/sessions", { json: { email: analyst.email, password: "wrong password" } }, 401],
+      ["/api/v1/sessions", { json: {} }, 400],
+      ["/api/v1/sessions", { body: big, headers: JSON_CT }, 413],
+      ["/api/v1/sessions", { body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "DELETE /api/v1/sessions/current": [
+      ["/api/v1/sessions/current", { token: await s.signIn(analyst.email, analyst.password) }, 204],
+    ],
+    "GET /api/v1/me": [["/api/v1/me", { token: analyst.token }, 200]],
+    "GET /api/v1/users": [
+      ["/api/v1/users?limit=2", { token: admin }, 200],
+      ["/api/v1/users?limit=0", { token: admin }, 400],
+    ],
+    "POST /api/v1/users": [
+      ["/api/v1/users", { token: admin, json: { email: "doc@example.com", name: "Doc", role: "sales",
+        password: "a long enough password" } }, 201],
+      ["/api/v1/users", { token: admin, json: { email: "doc@example.com", name: "Doc", role: "sales",
+        password: "a long enough password" } }, 409],
+      ["/api/v1/users", { token: admin, json: { email: 1 } }, 400],
+      ["/api/v1/users", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/users", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/users/{id}": [
+      [`/api/v1/users/${victim.id}`, { token: admin }, 200],
+      ["/api/v1/users/999999", { token: admin }, 404],
+    ],
+    "PATCH /api/v1/users/{id}": [
+      [`/api/v1/users/${victim.id}`, { token: admin, json: { name: "Doc Victim" } }, 200],
+      [`/api/v1/users/${victim.id}`, { token: admin, json: { name: "X", version: 1 } }, 409],
+      [`/api/v1/users/${victim.id}`, { token: admin, json: { nope: 1 } }, 400],
+      ["/api/v1/users/999999", { token: admin, json: { name: "X" } }, 404],
+      [`/api/v1/users/${victim.id}`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`/api/v1/users/${victim.id}`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "POST /api/v1/users/{id}/password": [
+      [`/api/v1/users/${victim.id}/password`, { token: admin, json: { password: "a new long password" } }, 200],
+      [`/api/v1/users/${victim.id}/password`, { token: admin, json: { password: "short" } }, 400],
+      ["/api/v1/users/999999/password", { token: admin, json: { password: "a new long password" } }, 404],
+      [`/api/v1/users/${victim.id}/password`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`/api/v1/users/${victim.id}/password`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/tokens": [
+      ["/api/v1/tokens", { token: admin }, 200],
+      ["/api/v1/tokens?limit=0", { token: admin }, 400],
+    ],
+    "POST /api/v1/tokens": [
+      ["/api/v1/tokens", { token: admin, json: { name: "doc 2", user_id: victim.id } }, 201],
+      ["/api/v1/tokens", { token: admin, json: { name: "doc 3", user_id: 999999 } }, 404],
+      ["/api/v1/tokens", { token: admin, json: {} }, 400],
+      ["/api/v1/tokens", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/tokens", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "DELETE /api/v1/tokens/{id}": [
+      [`/api/v1/tokens/${tok.body.id}`, { token: admin }, 200],
+      ["/api/v1/tokens/999999", { token: admin }, 404],
+    ],
+    "GET /api/v1/audit": [
+      ["/api/v1/audit?limit=3", { token: admin }, 200],
+      ["/api/v1/audit?from=nonsense", { token: admin }, 400],
+    ],
+  };
+  // Every protected operation: 401 without a token, 403 for a role without the permission.
+  for (const r of table) {
+    const key = `${r.method} ${r.path}`;
+    const p = r.path.replace("{id}", String(victim.id));
+    if (r.permission !== null) samples[key].push([p, {}, 401]);
+    if (r.permission !== null && r.permission !== "signed_in") {
+      samples[key].push([p, { token: analyst.token }, 403]);
+    }
+  }
+  assert.deepEqual(Object.keys(samples).sort(), table.map((r) => `${r.method} ${r.path}`).sort());
+
+  const problems = [];
+  for (const r of table) {
+    const op = api.paths[r.path]?.[r.method.toLowerCase()];
+    if (!op) continue;  // reported by another test
+    for (const [p, opts, want] of samples[`${r.method} ${r.path}`]) {
+      const res = await s.request(r.method, p, opts);
+      const where = `${r.method} ${p} -> ${res.status}`;
+      if (res.status !== want) {
+        problems.push(`${where}: expected ${want} (${JSON.stringify(res.body).slice(0, 200)})`);
+        continue;
+      }
+      const documented = op.responses?.[String(res.status)];
+      if (!documented) {
+        problems.push(`${where}: status not documented`);
+        continue;
+      }
+      const ct = (res.headers.get("content-type") ?? "").split(";")[0];
+      if (res.status === 204) {
+        if (documented.content) problems.push(`${where}: 204 documented with content`);
+        continue;
+      }
+      const media = documented.content?.[ct];
+      if (!media) {
+        problems.push(`${where}: content type ${ct} not documented`);
+        continue;
+      }
+      if (ct === "application/json" && media.schema) {
+        const validate = ajv.compile(media.schema);
+        if (!validate(res.body)) {
+          problems.push(`${where}: body does not match the schema: ${ajv.errorsText(validate.errors)}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
