@@ -67,6 +67,24 @@ ApiToken read_token(store::Statement& s) {
   return t;
 }
 
+// Throws rate_limited (with the seconds to wait) when `email` has max_failures failed sign-ins
+// within the window ending at `now`.
+void check_sign_in_rate(store::Connection& conn, const std::string& email, TimeMs now,
+                        const AuthOptions& options) {
+  store::Query q(conn,
+                 "SELECT count(*), min(at) FROM sign_in_failures WHERE email = lower(?) AND at > ?",
+                 email, now - options.failure_window_ms);
+  q.step();
+  if (q->get_int(0) >= options.max_failures) {
+    TimeMs oldest = q->get_int(1);
+    int wait_s = static_cast<int>((oldest + options.failure_window_ms - now + 999) / 1000);
+    throw Error(ErrorCode::kRateLimited,
+                "too many failed sign-ins for this account; try again in " +
+                    std::to_string(wait_s) + " seconds")
+        .with_retry_after(std::max(wait_s, 1));
+  }
+}
+
 nlohmann::json audit_json(const ApiToken& t) {
   return {{"id", t.id},
           {"user_id", t.user_id},
@@ -82,22 +100,8 @@ WriteOp<SignInOutcome> AuthService::sign_in(std::string_view email_in, std::stri
   std::string email = trim(email_in);
   check_email("email", email);
   check_text("password", password, 200, true);
-  TimeMs now = now_ms();
   auto& conn = db_.reader();
-  {
-    store::Query q(
-        conn, "SELECT count(*), min(at) FROM sign_in_failures WHERE email = lower(?) AND at > ?",
-        email, now - options_.failure_window_ms);
-    q.step();
-    if (q->get_int(0) >= options_.max_failures) {
-      TimeMs oldest = q->get_int(1);
-      int wait_s = static_cast<int>((oldest + options_.failure_window_ms - now + 999) / 1000);
-      throw Error(ErrorCode::kRateLimited,
-                  "too many failed sign-ins for this account; try again in " +
-                      std::to_string(wait_s) + " seconds")
-          .with_retry_after(std::max(wait_s, 1));
-    }
-  }
+  check_sign_in_rate(conn, email, now_ms(), options_);
   UserService users(db_);
   std::optional<User> user;
   std::string hash;
@@ -119,7 +123,11 @@ WriteOp<SignInOutcome> AuthService::sign_in(std::string_view email_in, std::stri
     caller.user_id = user->id;
     caller.role = user->role;
   }
-  return [ok, user, email, ttl, caller](store::Connection& c) {
+  return [ok, user, email, ttl, caller, options = options_](store::Connection& c) {
+    // Again on the writer, where sign-ins are serialised: attempts that passed the check above
+    // together (one per worker thread) would otherwise each get their password's verdict, so
+    // more than max_failures guesses were answered.
+    check_sign_in_rate(c, email, now_ms(), options);
     SignInOutcome out;
     if (!ok) {
       store::execute(c, "INSERT INTO sign_in_failures (email, at) VALUES (lower(?), ?)", email,
