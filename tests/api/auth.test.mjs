@@ -86,6 +86,18 @@ test("10 failed sign-ins lock the account (429 with Retry-After); others are una
     assert.equal(other.status, 201);
   });
 
+test("concurrent guesses get no more than 10 answers", async () => {
+  const u = await s.userWithRole(admin, "analyst");
+  const rs = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+    signInRequest(u.email, `wrong guess number ${i}`)));
+  const counts = {};
+  for (const r of rs) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  assert.deepEqual(counts, { 401: 10, 429: 20 });
+  assert.deepEqual(
+    s.sql(`SELECT count(*) AS n FROM sign_in_failures WHERE email = lower('${u.email}')`),
+    [{ n: 10 }]);
+});
+
 test("the limit lifts when the failures leave the 15 minute window", async () => {
   const u = await s.userWithRole(admin, "service");
   for (let i = 0; i < 10; i++) await signInRequest(u.email, `wrong password ${i}`);
