@@ -69,6 +69,212 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql"},
+    {2, "customers, organisations, timeline, products, orders, returns, imports", R"sql(
+-- People and organisations in one table: an organisation's contacts point at it.
+-- email_norm / phone are the normalised forms used for duplicate detection; the unique indexes
+-- cover live records only (soft-deleted or merged ones do not block a new customer).
+CREATE TABLE customers (
+  id                   INTEGER PRIMARY KEY,
+  kind                 TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person','organisation')),
+  name                 TEXT NOT NULL,
+  email                TEXT,
+  email_norm           TEXT,
+  phone                TEXT,
+  birth_date           TEXT,
+  gender               TEXT,
+  street               TEXT,
+  city                 TEXT,
+  region               TEXT,
+  postal_code          TEXT,
+  country              TEXT,
+  organisation_id      INTEGER REFERENCES customers (id),
+  owner_id             INTEGER REFERENCES users (id),
+  email_consent        INTEGER NOT NULL DEFAULT 0,
+  email_consent_at     INTEGER,
+  email_consent_source TEXT,
+  sms_consent          INTEGER NOT NULL DEFAULT 0,
+  sms_consent_at       INTEGER,
+  sms_consent_source   TEXT,
+  custom               TEXT NOT NULL DEFAULT '{}',
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL,
+  deleted_at           INTEGER,
+  merged_into          INTEGER REFERENCES customers (id),
+  version              INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX customers_email_live ON customers (email_norm)
+  WHERE email_norm IS NOT NULL AND deleted_at IS NULL AND merged_into IS NULL;
+CREATE UNIQUE INDEX customers_phone_live ON customers (phone)
+  WHERE phone IS NOT NULL AND deleted_at IS NULL AND merged_into IS NULL;
+CREATE INDEX customers_name ON customers (name, id);
+CREATE INDEX customers_city ON customers (city, id);
+CREATE INDEX customers_country ON customers (country, id);
+CREATE INDEX customers_owner ON customers (owner_id, id);
+CREATE INDEX customers_created ON customers (created_at, id);
+CREATE INDEX customers_organisation ON customers (organisation_id) WHERE organisation_id IS NOT NULL;
+
+-- Search by name, email or phone, prefix and substring, in any script: FTS5 with the trigram
+-- tokenizer (SQLite-specific; a PostgreSQL backend uses pg_trgm instead). External content:
+-- the index holds no copy of the text; triggers keep it in step with customers.
+CREATE VIRTUAL TABLE customers_fts USING fts5 (
+  name, email, phone, content = 'customers', content_rowid = 'id', tokenize = 'trigram');
+CREATE TRIGGER customers_fts_insert AFTER INSERT ON customers BEGIN
+  INSERT INTO customers_fts (rowid, name, email, phone) VALUES (new.id, new.name, new.email, new.phone);
+END;
+CREATE TRIGGER customers_fts_delete AFTER DELETE ON customers BEGIN
+  INSERT INTO customers_fts (customers_fts, rowid, name, email, phone)
+    VALUES ('delete', old.id, old.name, old.email, old.phone);
+END;
+CREATE TRIGGER customers_fts_update AFTER UPDATE OF name, email, phone ON customers BEGIN
+  INSERT INTO customers_fts (customers_fts, rowid, name, email, phone)
+    VALUES ('delete', old.id, old.name, old.email, old.phone);
+  INSERT INTO customers_fts (rowid, name, email, phone) VALUES (new.id, new.name, new.email, new.phone);
+END;
+
+CREATE TABLE customer_tags (
+  customer_id INTEGER NOT NULL REFERENCES customers (id),
+  tag         TEXT NOT NULL,
+  PRIMARY KEY (customer_id, tag)
+);
+CREATE INDEX customer_tags_tag ON customer_tags (tag, customer_id);
+
+-- Ids of a customer in other systems (POS, e-commerce, an imported file).
+CREATE TABLE customer_external_ids (
+  source      TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  customer_id INTEGER NOT NULL REFERENCES customers (id),
+  PRIMARY KEY (source, external_id)
+);
+CREATE INDEX customer_external_ids_customer ON customer_external_ids (customer_id);
+
+-- The timeline: every contact on every channel and every system event about a customer.
+-- kind: 'interaction' for contacts logged by people or integrations; system events are
+-- 'customer_created', 'customer_updated', 'customer_merged', 'order_placed', 'return_made' (later
+-- issues add their own kinds). ref_type/ref_id name what the entry concerns (order, return, ...).
+CREATE TABLE interactions (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers (id),
+  at          INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  channel     TEXT NOT NULL CHECK (channel IN
+                ('store','phone','email','sms','web','chat','social','visit','system')),
+  direction   TEXT CHECK (direction IN ('inbound','outbound')),
+  subject     TEXT,
+  body        TEXT,
+  user_id     INTEGER REFERENCES users (id),
+  ref_type    TEXT,
+  ref_id      INTEGER,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX interactions_customer_at ON interactions (customer_id, at, id);
+CREATE INDEX interactions_ref ON interactions (ref_type, ref_id) WHERE ref_type IS NOT NULL;
+
+CREATE TABLE categories (
+  id        INTEGER PRIMARY KEY,
+  name      TEXT NOT NULL,
+  parent_id INTEGER REFERENCES categories (id)
+);
+CREATE UNIQUE INDEX categories_parent_name ON categories (coalesce(parent_id, 0), name);
+
+-- Money: integer minor units plus an ISO 4217 code.
+CREATE TABLE products (
+  id          INTEGER PRIMARY KEY,
+  sku         TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  category_id INTEGER REFERENCES categories (id),
+  price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+  currency    TEXT NOT NULL,
+  active      INTEGER NOT NULL DEFAULT 1,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  deleted_at  INTEGER,
+  version     INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX products_sku ON products (sku);
+CREATE INDEX products_category ON products (category_id, id);
+CREATE INDEX products_name ON products (name, id);
+
+-- kind 'cancellation' holds the negative lines of a cancelled invoice (retail exports).
+-- external_ref is the order number in the system it came from (unique per source).
+CREATE TABLE orders (
+  id             INTEGER PRIMARY KEY,
+  customer_id    INTEGER REFERENCES customers (id),
+  kind           TEXT NOT NULL DEFAULT 'sale' CHECK (kind IN ('sale','cancellation')),
+  channel        TEXT NOT NULL CHECK (channel IN ('store','phone','web','email','sms','chat',
+                   'social','visit','import')),
+  location       TEXT,
+  placed_at      INTEGER NOT NULL,
+  currency       TEXT NOT NULL,
+  subtotal_minor INTEGER NOT NULL,
+  discount_minor INTEGER NOT NULL DEFAULT 0,
+  total_minor    INTEGER NOT NULL,
+  source         TEXT,
+  external_ref   TEXT,
+  user_id        INTEGER REFERENCES users (id),
+  created_at     INTEGER NOT NULL
+);
+CREATE INDEX orders_customer_placed ON orders (customer_id, placed_at, id);
+CREATE INDEX orders_placed ON orders (placed_at, id);
+CREATE UNIQUE INDEX orders_external ON orders (source, external_ref)
+  WHERE external_ref IS NOT NULL;
+
+CREATE TABLE order_lines (
+  id               INTEGER PRIMARY KEY,
+  order_id         INTEGER NOT NULL REFERENCES orders (id),
+  line_no          INTEGER NOT NULL,
+  product_id       INTEGER NOT NULL REFERENCES products (id),
+  quantity         INTEGER NOT NULL,
+  unit_price_minor INTEGER NOT NULL,
+  discount_minor   INTEGER NOT NULL DEFAULT 0,
+  total_minor      INTEGER NOT NULL
+);
+CREATE INDEX order_lines_order ON order_lines (order_id, line_no);
+CREATE INDEX order_lines_product ON order_lines (product_id, order_id);
+
+CREATE TABLE returns (
+  id           INTEGER PRIMARY KEY,
+  order_id     INTEGER NOT NULL REFERENCES orders (id),
+  customer_id  INTEGER REFERENCES customers (id),
+  at           INTEGER NOT NULL,
+  reason       TEXT,
+  currency     TEXT NOT NULL,
+  refund_minor INTEGER NOT NULL,
+  user_id      INTEGER REFERENCES users (id),
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX returns_order ON returns (order_id);
+CREATE INDEX returns_customer ON returns (customer_id, at);
+
+CREATE TABLE return_lines (
+  id            INTEGER PRIMARY KEY,
+  return_id     INTEGER NOT NULL REFERENCES returns (id),
+  order_line_id INTEGER NOT NULL REFERENCES order_lines (id),
+  quantity      INTEGER NOT NULL CHECK (quantity > 0),
+  refund_minor  INTEGER NOT NULL
+);
+CREATE INDEX return_lines_order_line ON return_lines (order_line_id);
+CREATE INDEX return_lines_return ON return_lines (return_id);
+
+-- One row per import run: the checkpoint (last committed line and byte offset) lets --resume
+-- continue exactly after the last committed batch.
+CREATE TABLE imports (
+  id             INTEGER PRIMARY KEY,
+  kind           TEXT NOT NULL,
+  file           TEXT NOT NULL,
+  file_size      INTEGER,
+  options        TEXT NOT NULL DEFAULT '{}',
+  status         TEXT NOT NULL CHECK (status IN ('running','done','failed')),
+  line           INTEGER NOT NULL DEFAULT 0,
+  byte_offset    INTEGER NOT NULL DEFAULT 0,
+  created        INTEGER NOT NULL DEFAULT 0,
+  updated        INTEGER NOT NULL DEFAULT 0,
+  rejected       INTEGER NOT NULL DEFAULT 0,
+  started_at     INTEGER NOT NULL,
+  finished_at    INTEGER,
+  user_id        INTEGER REFERENCES users (id),
+  error          TEXT
+);
+)sql"},
 };
 
 void ensure_version_table(Connection& conn) {
@@ -104,25 +310,34 @@ int current_schema_version(Connection& conn) {
 }
 
 std::vector<Migration> pending_migrations(Connection& conn) {
+  return pending_migrations(conn, all_migrations());
+}
+
+std::vector<Migration> pending_migrations(Connection& conn, std::span<const Migration> migrations) {
   int current = current_schema_version(conn);
-  if (current > latest_schema_version()) {
+  int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > latest) {
     throw Error(ErrorCode::kConflict,
                 "the database has schema version " + std::to_string(current) +
-                    ", newer than this Rapport knows (" + std::to_string(latest_schema_version()) +
+                    ", newer than this Rapport knows (" + std::to_string(latest) +
                     "); use a newer Rapport with this database",
                 "db");
   }
   std::vector<Migration> out;
-  for (const auto& m : kMigrations) {
+  for (const auto& m : migrations) {
     if (m.version > current) out.push_back(m);
   }
   return out;
 }
 
 std::vector<Migration> migrate(Connection& conn) {
+  return migrate(conn, all_migrations());
+}
+
+std::vector<Migration> migrate(Connection& conn, std::span<const Migration> migrations) {
   // Under the write lock, so two processes starting at once cannot both apply a migration.
   Transaction tx(conn, true);
-  auto todo = pending_migrations(conn);
+  auto todo = pending_migrations(conn, migrations);
   if (todo.empty()) {
     tx.commit();
     return todo;

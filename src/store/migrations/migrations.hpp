@@ -27,10 +27,13 @@ int current_schema_version(Connection& conn);
 // Migrations that would run on this database, in order. Throws rapport::Error(kConflict) when the
 // database is from a newer Rapport than this one.
 std::vector<Migration> pending_migrations(Connection& conn);
+std::vector<Migration> pending_migrations(Connection& conn, std::span<const Migration> migrations);
 
 // Applies the pending migrations in one transaction: all of them or none. On failure the
 // previous schema is intact and the error names the migration that failed and why.
 // Returns the migrations applied.
 std::vector<Migration> migrate(Connection& conn);
+// The same with a given list (tests use it to prove a failing migration changes nothing).
+std::vector<Migration> migrate(Connection& conn, std::span<const Migration> migrations);
 
 }  // namespace rapport::store

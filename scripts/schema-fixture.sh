@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Writes tests/fixtures/schema/vNNNN.sql: the current schema with sample rows, dumped as SQL.
+# Run it when a schema version is released (the last migration will not change any more).
+# Usage: scripts/schema-fixture.sh path/to/rapport
+set -euo pipefail
+bin=$(realpath "$1")
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+db=$tmp/f.db
+"$bin" migrate --db "$db" >/dev/null
+"$bin" user add --db "$db" --email fixture.admin@example.com --name "Fixture Admin" --role admin >/dev/null
+"$bin" user add --db "$db" --email fixture.sales@example.com --name "Fixture Sales" --role sales >/dev/null
+v=$(sqlite3 "$db" "SELECT max(version) FROM schema_migrations")
+# Sample rows in every table that exists in this version (the INSERTs of later versions fail
+# harmlessly on older ones).
+sqlite3 "$db" <<'SQL' 2>/dev/null || true
+INSERT INTO customers (id, name, email, email_norm, phone, city, country, created_at, updated_at)
+  VALUES (1, '王小明', 'Wang@Example.cn', 'wang@example.cn', '+8613800138000', '上海', 'CN', 1, 1),
+         (2, 'Ann Smith', 'ann@example.com', 'ann@example.com', '+14155550100', 'Austin', 'US', 1, 1);
+INSERT INTO customer_tags VALUES (1, 'vip');
+INSERT INTO categories (id, name) VALUES (1, 'Tea');
+INSERT INTO products (id, sku, name, category_id, price_minor, currency, created_at, updated_at)
+  VALUES (1, 'TEA-1', 'Green tea', 1, 1250, 'CNY', 1, 1);
+INSERT INTO orders (id, customer_id, channel, placed_at, currency, subtotal_minor, total_minor, created_at)
+  VALUES (1, 1, 'store', 1, 'CNY', 2500, 2500, 1);
+INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_minor, total_minor)
+  VALUES (1, 1, 1, 2, 1250, 2500);
+INSERT INTO interactions (customer_id, at, kind, channel, created_at) VALUES (1, 1, 'order_placed', 'system', 1);
+SQL
+out=tests/fixtures/schema/$(printf 'v%04d.sql' "$v")
+{
+  echo "-- Schema version $v with sample rows. Released schemas are never edited."
+  sqlite3 "$db" .dump
+} > "$out"
+echo "wrote $out"

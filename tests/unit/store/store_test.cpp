@@ -1,0 +1,201 @@
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "core/error.hpp"
+#include "store/database.hpp"
+#include "store/migrations/migrations.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+
+namespace rapport::store {
+namespace {
+
+class TempDb : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rapport-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+std::int64_t scalar(Connection& c, const std::string& sql) {
+  Query q(c, sql);
+  EXPECT_TRUE(q.step());
+  return q->get_int(0);
+}
+
+TEST_F(TempDb, OpensInWalWithFullSync) {
+  SqliteConnection c(path_, {});
+  Query q(c, "PRAGMA journal_mode");
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q->get_text(0), "wal");
+  EXPECT_EQ(scalar(c, "PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(scalar(c, "PRAGMA foreign_keys"), 1);
+}
+
+TEST_F(TempDb, MigratesAnEmptyDatabaseToTheLatestVersion) {
+  SqliteConnection c(path_, {});
+  EXPECT_EQ(current_schema_version(c), 0);
+  auto applied = migrate(c);
+  EXPECT_EQ(applied.size(), all_migrations().size());
+  EXPECT_EQ(current_schema_version(c), latest_schema_version());
+  EXPECT_TRUE(pending_migrations(c).empty());
+  EXPECT_TRUE(migrate(c).empty());  // idempotent
+}
+
+TEST_F(TempDb, RefusesADatabaseFromANewerRapport) {
+  SqliteConnection c(path_, {});
+  migrate(c);
+  execute(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'x', 0)");
+  try {
+    pending_migrations(c);
+    FAIL() << "expected a refusal";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kConflict);
+    EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos);
+  }
+  EXPECT_THROW(Database{path_}, Error);
+}
+
+TEST_F(TempDb, AuditLogIsAppendOnlyInTheSchema) {
+  SqliteConnection c(path_, {});
+  migrate(c);
+  execute(c, "INSERT INTO audit_log (at, action, entity) VALUES (1, 'create', 'user')");
+  EXPECT_THROW(execute(c, "UPDATE audit_log SET action = 'x'"), Error);
+  EXPECT_THROW(execute(c, "DELETE FROM audit_log"), Error);
+  EXPECT_EQ(scalar(c, "SELECT count(*) FROM audit_log WHERE action = 'create'"), 1);
+}
+
+// Every released schema is kept as a SQL dump in tests/fixtures/schema/vNNNN.sql; each must
+// upgrade to the latest version with its data intact.
+TEST_F(TempDb, UpgradesEveryReleasedSchemaFixture) {
+  namespace fs = std::filesystem;
+  fs::path fixtures = fs::path(RAPPORT_SOURCE_DIR) / "tests" / "fixtures" / "schema";
+  int seen = 0;
+  for (const auto& entry : fs::directory_iterator(fixtures)) {
+    if (entry.path().extension() != ".sql") continue;
+    ++seen;
+    std::string db = (dir_ / (entry.path().stem().string() + ".db")).string();
+    std::ifstream in(entry.path());
+    std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    SqliteConnection c(db, {});
+    c.exec(sql);
+    std::int64_t users_before = scalar(c, "SELECT count(*) FROM users");
+    ASSERT_GT(users_before, 0) << entry.path() << " should hold sample data";
+    migrate(c);
+    EXPECT_EQ(current_schema_version(c), latest_schema_version()) << entry.path();
+    EXPECT_EQ(scalar(c, "SELECT count(*) FROM users"), users_before) << entry.path();
+  }
+  EXPECT_GE(seen, 1);
+  // Every schema version has its fixture, so the next migration is tested from this one.
+  for (const auto& m : all_migrations()) {
+    char name[32];
+    std::snprintf(name, sizeof name, "v%04d.sql", m.version);
+    EXPECT_TRUE(fs::exists(fixtures / name)) << "add the fixture " << name;
+  }
+}
+
+TEST_F(TempDb, WriterGroupsJobsAndRollsBackAFailedJobAlone) {
+  Database db(path_);
+  db.writer().run([](Connection& c) { c.exec("CREATE TABLE t (v INTEGER UNIQUE)"); });
+  constexpr int kJobs = 500;
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kJobs / 4; ++i) {
+        int v = t * 1000 + i;
+        bool fail = i % 10 == 0;
+        db.writer().submit(
+            [v, fail](Connection& c) {
+              execute(c, "INSERT INTO t (v) VALUES (?)", v);
+              if (fail) execute(c, "INSERT INTO t (v) VALUES (?)", v);  // unique violation
+            },
+            [&](std::exception_ptr e) { (e ? failed : ok)++; });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  db.writer().run([](Connection&) {});  // drain
+  EXPECT_EQ(ok.load() + failed.load(), kJobs);
+  constexpr int kFailingPerThread = (kJobs / 4 + 9) / 10;  // i = 0, 10, ..., 120
+  EXPECT_EQ(failed.load(), 4 * kFailingPerThread);
+  EXPECT_EQ(scalar(db.reader(), "SELECT count(*) FROM t"), ok.load());
+  // Grouping: fewer commits than jobs (jobs submitted while a commit runs share the next one).
+  EXPECT_LT(db.writer().commits(), db.writer().jobs());
+}
+
+TEST_F(TempDb, WriterReportsTheJobsError) {
+  Database db(path_);
+  EXPECT_THROW(
+      db.writer().run([](Connection& c) { c.exec("INSERT INTO no_such_table VALUES (1)"); }),
+      Error);
+  EXPECT_EQ(db.writer().run([](Connection& c) { return scalar(c, "SELECT 41 + 1"); }), 42);
+}
+
+TEST_F(TempDb, BackupIsAConsistentCopy) {
+  Database db(path_);
+  db.writer().run([](Connection& c) {
+    c.exec("CREATE TABLE t (v INTEGER)");
+    for (int i = 0; i < 1000; ++i) execute(c, "INSERT INTO t VALUES (?)", i);
+  });
+  SqliteConnection src(path_, {});
+  std::string copy = (dir_ / "copy.db").string();
+  src.backup_to(copy);
+  SqliteConnection c(copy, {});
+  EXPECT_EQ(scalar(c, "SELECT count(*) FROM t"), 1000);
+  EXPECT_EQ(scalar(c, "SELECT sum(v) FROM t"), 999 * 1000 / 2);
+}
+
+TEST_F(TempDb, ConstraintViolationIsAConflict) {
+  SqliteConnection c(path_, {});
+  c.exec("CREATE TABLE t (v INTEGER PRIMARY KEY)");
+  execute(c, "INSERT INTO t VALUES (1)");
+  try {
+    execute(c, "INSERT INTO t VALUES (1)");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kConflict);
+  }
+}
+
+}  // namespace
+}  // namespace rapport::store
+
+namespace rapport::store {
+namespace {
+
+TEST_F(TempDb, AFailedMigrationLeavesThePreviousSchemaIntactAndSaysWhy) {
+  SqliteConnection c(path_, {});
+  migrate(c);
+  std::vector<Migration> list(all_migrations().begin(), all_migrations().end());
+  int next = latest_schema_version() + 1;
+  list.push_back({next, "adds a table", "CREATE TABLE extra (v INTEGER)"});
+  list.push_back({next + 1, "broken", "ALTER TABLE no_such_table ADD COLUMN x INTEGER"});
+  try {
+    migrate(c, list);
+    FAIL() << "expected the broken migration to fail";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("broken"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("no_such_table"), std::string::npos) << msg;
+  }
+  EXPECT_EQ(current_schema_version(c), latest_schema_version());
+  EXPECT_EQ(scalar(c, "SELECT count(*) FROM sqlite_master WHERE name = 'extra'"), 0);
+}
+
+}  // namespace
+}  // namespace rapport::store
