@@ -18,6 +18,28 @@ std::string_view permission_name(Permission p) noexcept {
       return "tokens.manage";
     case Permission::kAuditRead:
       return "audit.read";
+    case Permission::kCustomersRead:
+      return "customers.read";
+    case Permission::kCustomersWrite:
+      return "customers.write";
+    case Permission::kCustomersDelete:
+      return "customers.delete";
+    case Permission::kProductsRead:
+      return "products.read";
+    case Permission::kProductsWrite:
+      return "products.write";
+    case Permission::kOrdersRead:
+      return "orders.read";
+    case Permission::kOrdersWrite:
+      return "orders.write";
+    case Permission::kImport:
+      return "import";
+    case Permission::kExport:
+      return "export";
+    case Permission::kSettingsRead:
+      return "settings.read";
+    case Permission::kSettingsWrite:
+      return "settings.write";
   }
   return "unknown";
 }
@@ -34,6 +56,22 @@ bool allowed(Role role, Permission p) noexcept {
       return role == Role::kAdmin;
     case Permission::kAuditRead:
       return role == Role::kAdmin || role == Role::kManager;
+    case Permission::kCustomersRead:
+    case Permission::kProductsRead:
+    case Permission::kOrdersRead:
+    case Permission::kSettingsRead:
+      return true;
+    case Permission::kCustomersWrite:
+    case Permission::kOrdersWrite:
+      return role != Role::kAnalyst;
+    case Permission::kCustomersDelete:
+    case Permission::kProductsWrite:
+    case Permission::kImport:
+      return role == Role::kAdmin || role == Role::kManager;
+    case Permission::kExport:
+      return role == Role::kAdmin || role == Role::kManager || role == Role::kAnalyst;
+    case Permission::kSettingsWrite:
+      return role == Role::kAdmin;
   }
   return false;
 }

@@ -15,6 +15,18 @@ enum class Permission {
   kUsersWrite,    // create, change, disable users; reset passwords
   kTokensManage,  // create and revoke API tokens
   kAuditRead,     // read the audit log
+  // The customer database (issue 3): every department reads it; analysts do not change it.
+  kCustomersRead,    // customers, their timeline, 360 view
+  kCustomersWrite,   // create and edit customers, log interactions
+  kCustomersDelete,  // soft delete, restore, merge
+  kProductsRead,     // products and categories
+  kProductsWrite,    // create and edit products and categories
+  kOrdersRead,       // orders and returns
+  kOrdersWrite,      // place orders, record returns
+  kImport,           // bulk imports (CLI, upload, bulk API)
+  kExport,           // exports of whole lists
+  kSettingsRead,     // business settings (region, return window, ...)
+  kSettingsWrite,    // change business settings
 };
 
 std::string_view permission_name(Permission p) noexcept;

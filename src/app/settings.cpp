@@ -1,0 +1,94 @@
+#include "app/settings.hpp"
+
+#include <cctype>
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "app/audit_log.hpp"
+#include "app/permissions.hpp"
+#include "core/error.hpp"
+
+namespace rapport::app {
+
+namespace {
+
+bool is_upper_code(std::string_view v, std::size_t n) {
+  if (v.size() != n) return false;
+  for (char c : v) {
+    if (c < 'A' || c > 'Z') return false;
+  }
+  return true;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view v) {
+  std::int64_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
+  return out;
+}
+
+const SettingInfo& info(std::string_view key) {
+  for (const auto& s : known_settings()) {
+    if (s.key == key) return s;
+  }
+  throw_invalid("key", "'" + std::string(key) + "' is not a known setting");
+}
+
+void validate(std::string_view key, std::string_view value) {
+  if (key == setting::kDefaultRegion) {
+    if (!is_upper_code(value, 2)) {
+      throw_invalid(std::string(key), "must be an ISO 3166 alpha-2 country code such as US or CN");
+    }
+  } else if (key == setting::kCurrency) {
+    if (!is_upper_code(value, 3)) {
+      throw_invalid(std::string(key), "must be an ISO 4217 currency code such as USD or CNY");
+    }
+  } else if (key == setting::kReturnWindowDays) {
+    auto v = parse_int(value);
+    if (!v || *v < 0 || *v > 3650)
+      throw_invalid(std::string(key), "must be a number of days from 0 to 3650");
+  }
+}
+
+}  // namespace
+
+const std::vector<SettingInfo>& known_settings() {
+  static const std::vector<SettingInfo> kSettings = {
+      {setting::kDefaultRegion, "US",
+       "Country assumed for phone numbers written without a country code"},
+      {setting::kCurrency, "USD", "The business's currency (ISO 4217)"},
+      {setting::kReturnWindowDays, "30", "Days after purchase within which returns are accepted"},
+  };
+  return kSettings;
+}
+
+std::string get_setting(store::Connection& conn, std::string_view key) {
+  const auto& s = info(key);
+  store::Query q(conn, "SELECT value FROM settings WHERE key = ?", key);
+  if (q.step()) return std::string(q->get_text(0));
+  return std::string(s.default_value);
+}
+
+std::int64_t get_setting_int(store::Connection& conn, std::string_view key) {
+  auto v = parse_int(get_setting(conn, key));
+  if (!v)
+    throw Error(ErrorCode::kInternal, "the setting '" + std::string(key) + "' is not a number");
+  return *v;
+}
+
+void set_setting(store::Connection& conn, const Caller& caller, std::string_view key,
+                 std::string_view value) {
+  require(caller, Permission::kSettingsWrite);
+  info(key);
+  validate(key, value);
+  const std::string before = get_setting(conn, key);
+  execute(conn,
+          "INSERT INTO settings (key, value) VALUES (?, ?) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          key, value);
+  record_audit(conn, caller, "update", "setting", key, nlohmann::json{{"value", before}},
+               nlohmann::json{{"value", std::string(value)}});
+}
+
+}  // namespace rapport::app

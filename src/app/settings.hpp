@@ -1,0 +1,40 @@
+#pragma once
+// Business settings (the `settings` table): a fixed list of known keys, each with a default and
+// a validator, so a typo can never create a setting nobody reads. Modules add their keys to the
+// table in settings.cpp. Values are stored as text.
+// Errors: invalid_argument naming the key (unknown key, or a value its validator refuses).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/caller.hpp"
+#include "store/connection.hpp"
+
+namespace rapport::app {
+
+namespace setting {
+inline constexpr std::string_view kDefaultRegion = "default_region";  // ISO 3166 alpha-2, "US"
+inline constexpr std::string_view kCurrency = "currency";             // ISO 4217, "USD"
+inline constexpr std::string_view kReturnWindowDays = "return_window_days";  // 0-3650, 30
+}  // namespace setting
+
+struct SettingInfo {
+  std::string_view key;
+  std::string_view default_value;
+  std::string_view description;
+};
+
+// Every known setting, in a stable order.
+const std::vector<SettingInfo>& known_settings();
+
+// The stored value or the default. Throws invalid_argument for an unknown key.
+std::string get_setting(store::Connection& conn, std::string_view key);
+std::int64_t get_setting_int(store::Connection& conn, std::string_view key);
+
+// Validates and stores a value inside the caller's write transaction, with an audit entry.
+// Requires Permission::kSettingsWrite.
+void set_setting(store::Connection& conn, const Caller& caller, std::string_view key,
+                 std::string_view value);
+
+}  // namespace rapport::app
