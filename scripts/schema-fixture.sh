@@ -26,6 +26,16 @@ INSERT INTO orders (id, customer_id, channel, placed_at, currency, subtotal_mino
 INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_minor, total_minor)
   VALUES (1, 1, 1, 2, 1250, 2500);
 INSERT INTO interactions (customer_id, at, kind, channel, created_at) VALUES (1, 1, 'order_placed', 'system', 1);
+INSERT INTO analytics_runs (id, kind, status, as_of, parameters, results, customers, orders, rules, started_at, finished_at)
+  VALUES (1, 'refresh', 'done', 86400000, '{"currency":"CNY"}', '{}', 1, 1, 1, 1, 2);
+INSERT INTO customer_scores (customer_id, run_id, rfm_r, rfm_f, rfm_m, rfm_segment, abc_class, value_tier, customer_type,
+    purchases, revenue_minor, first_purchase_at, last_purchase_at, p_alive, expected_transactions, horizon_months,
+    expected_spend_minor, clv_minor, currency, computed_at)
+  VALUES (1, 1, 5, 1, 5, 'new', 'A', 'platinum', 'one_time', 1, 2500, 0, 0, 1.0, 0.4, 12, 2400, 960, 'CNY', 2);
+INSERT INTO basket_rules (id, run_id, antecedent, antecedent_size, consequent_product_id, support, coverage, confidence,
+    lift, leverage, conviction, count, antecedent_count, consequent_count)
+  VALUES (4294967297, 1, '1', 1, 1, 0.5, 0.5, 1.0, 1.0, 0.0, 9e999, 1, 1, 1);
+INSERT INTO basket_rule_antecedents (product_id, rule_id) VALUES (1, 4294967297);
 SQL
 out=tests/fixtures/schema/$(printf 'v%04d.sql' "$v")
 {

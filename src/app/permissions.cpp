@@ -40,6 +40,10 @@ std::string_view permission_name(Permission p) noexcept {
       return "settings.read";
     case Permission::kSettingsWrite:
       return "settings.write";
+    case Permission::kAnalyticsRead:
+      return "analytics.read";
+    case Permission::kAnalyticsRefresh:
+      return "analytics.refresh";
   }
   return "unknown";
 }
@@ -72,6 +76,10 @@ bool allowed(Role role, Permission p) noexcept {
       return role == Role::kAdmin || role == Role::kManager || role == Role::kAnalyst;
     case Permission::kSettingsWrite:
       return role == Role::kAdmin;
+    case Permission::kAnalyticsRead:
+      return true;
+    case Permission::kAnalyticsRefresh:
+      return role == Role::kAdmin || role == Role::kManager || role == Role::kAnalyst;
   }
   return false;
 }

@@ -27,6 +27,10 @@ enum class Permission {
   kExport,           // exports of whole lists
   kSettingsRead,     // business settings (region, return window, ...)
   kSettingsWrite,    // change business settings
+  // Customer intelligence (issues 4 and 5): every department sees scores, segments, rules and
+  // recommendations; recomputing them (a heavy job) is for those who run the analysis.
+  kAnalyticsRead,     // scores, segments, CLV, basket rules, recommendations
+  kAnalyticsRefresh,  // recompute all of it from the orders
 };
 
 std::string_view permission_name(Permission p) noexcept;

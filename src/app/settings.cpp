@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +30,13 @@ std::optional<std::int64_t> parse_int(std::string_view v) {
   return out;
 }
 
+std::optional<double> parse_double(std::string_view v) {
+  double out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(out)) return std::nullopt;
+  return out;
+}
+
 const SettingInfo& info(std::string_view key) {
   for (const auto& s : known_settings()) {
     if (s.key == key) return s;
@@ -48,6 +57,31 @@ void validate(std::string_view key, std::string_view value) {
     auto v = parse_int(value);
     if (!v || *v < 0 || *v > 3650)
       throw_invalid(std::string(key), "must be a number of days from 0 to 3650");
+  } else if (key == setting::kClvHorizonMonths) {
+    auto v = parse_int(value);
+    if (!v || *v < 1 || *v > 120) throw_invalid(std::string(key), "must be 1 to 120 months");
+  } else if (key == setting::kClvMonthlyDiscount) {
+    auto v = parse_double(value);
+    if (!v || *v < 0 || *v > 0.5)
+      throw_invalid(std::string(key), "must be a monthly rate from 0 to 0.5, such as 0.01");
+  } else if (key == setting::kClvMargin) {
+    auto v = parse_double(value);
+    if (!v || *v <= 0 || *v > 1)
+      throw_invalid(std::string(key), "must be a share of revenue above 0 and at most 1");
+  } else if (key == setting::kBasketMinSupport) {
+    auto v = parse_double(value);
+    if (!v || *v <= 0 || *v > 1)
+      throw_invalid(std::string(key), "must be a fraction of the orders above 0 and at most 1");
+  } else if (key == setting::kBasketMinConfidence) {
+    auto v = parse_double(value);
+    if (!v || *v < 0 || *v > 1) throw_invalid(std::string(key), "must be from 0 to 1");
+  } else if (key == setting::kBasketMaxLength) {
+    auto v = parse_int(value);
+    if (!v || *v < 2 || *v > 10) throw_invalid(std::string(key), "must be 2 to 10 products");
+  } else if (key == setting::kRecommendationDays) {
+    auto v = parse_int(value);
+    if (!v || *v < 1 || *v > 3650)
+      throw_invalid(std::string(key), "must be a number of days from 1 to 3650");
   }
 }
 
@@ -59,6 +93,15 @@ const std::vector<SettingInfo>& known_settings() {
        "Country assumed for phone numbers written without a country code"},
       {setting::kCurrency, "USD", "The business's currency (ISO 4217)"},
       {setting::kReturnWindowDays, "30", "Days after purchase within which returns are accepted"},
+      {setting::kClvHorizonMonths, "12", "Months of future purchases counted in lifetime value"},
+      {setting::kClvMonthlyDiscount, "0.01", "Monthly discount rate of lifetime value"},
+      {setting::kClvMargin, "1", "Share of revenue that is profit, applied to lifetime value"},
+      {setting::kBasketMinSupport, "0.001",
+       "Least share of orders a product combination needs to give basket rules"},
+      {setting::kBasketMinConfidence, "0.1", "Least confidence of a stored basket rule"},
+      {setting::kBasketMaxLength, "4", "Most products in one basket rule (both sides)"},
+      {setting::kRecommendationDays, "365",
+       "Days of a customer's recent orders that recommendations start from"},
   };
   return kSettings;
 }
@@ -72,6 +115,13 @@ std::string get_setting(store::Connection& conn, std::string_view key) {
 
 std::int64_t get_setting_int(store::Connection& conn, std::string_view key) {
   auto v = parse_int(get_setting(conn, key));
+  if (!v)
+    throw Error(ErrorCode::kInternal, "the setting '" + std::string(key) + "' is not a number");
+  return *v;
+}
+
+double get_setting_double(store::Connection& conn, std::string_view key) {
+  auto v = parse_double(get_setting(conn, key));
   if (!v)
     throw Error(ErrorCode::kInternal, "the setting '" + std::string(key) + "' is not a number");
   return *v;

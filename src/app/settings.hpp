@@ -17,6 +17,14 @@ namespace setting {
 inline constexpr std::string_view kDefaultRegion = "default_region";  // ISO 3166 alpha-2, "US"
 inline constexpr std::string_view kCurrency = "currency";             // ISO 4217, "USD"
 inline constexpr std::string_view kReturnWindowDays = "return_window_days";  // 0-3650, 30
+// Customer intelligence (app/analytics_service): read by every refresh.
+inline constexpr std::string_view kClvHorizonMonths = "clv_horizon_months";        // 1-120, 12
+inline constexpr std::string_view kClvMonthlyDiscount = "clv_monthly_discount";    // 0-0.5, 0.01
+inline constexpr std::string_view kClvMargin = "clv_margin";                       // (0, 1], 1
+inline constexpr std::string_view kBasketMinSupport = "basket_min_support";        // (0, 1], 0.001
+inline constexpr std::string_view kBasketMinConfidence = "basket_min_confidence";  // [0,1], 0.1
+inline constexpr std::string_view kBasketMaxLength = "basket_max_length";          // 2-10, 4
+inline constexpr std::string_view kRecommendationDays = "recommendation_days";     // 1-3650, 365
 }  // namespace setting
 
 struct SettingInfo {
@@ -31,6 +39,7 @@ const std::vector<SettingInfo>& known_settings();
 // The stored value or the default. Throws invalid_argument for an unknown key.
 std::string get_setting(store::Connection& conn, std::string_view key);
 std::int64_t get_setting_int(store::Connection& conn, std::string_view key);
+double get_setting_double(store::Connection& conn, std::string_view key);
 
 // Validates and stores a value inside the caller's write transaction, with an audit entry.
 // Requires Permission::kSettingsWrite.

@@ -1,6 +1,8 @@
-// `rapport analyze basket`: frequent itemsets and association rules mined from a basket file.
+// `rapport analyze basket`: frequent itemsets and association rules mined from a basket file or
+// from the store (--db: a basket is a sale order, items are SKUs).
 //
-//   rapport analyze basket --input FILE [--format csv|fimi] [--min-support 0.001 | --min-count N]
+//   rapport analyze basket (--input FILE [--format csv|fimi] | --db FILE [--as-of YYYY-MM-DD])
+//       [--min-support 0.001 | --min-count N]
 //       [--min-confidence 0.5] [--max-length N] [--max-consequent N]
 //       [--sort lift|confidence|support|coverage|leverage|conviction] [--limit N]
 //       [--output table|csv|json] [--itemsets [--target frequent|closed|maximal]]
@@ -20,9 +22,13 @@
 
 #include "analytics/basket/association_rules.hpp"
 #include "analytics/basket/frequent_itemsets.hpp"
+#include "app/analytics_service.hpp"
 #include "app/basket_file.hpp"
+#include "app/transactions_file.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/time.hpp"
+#include "store/database.hpp"
 
 namespace rapport::cli {
 namespace {
@@ -31,6 +37,8 @@ namespace basket = analytics::basket;
 
 struct BasketCommandOptions {
   std::string input;
+  std::string db;
+  std::string as_of;
   std::string format;  // empty: from the file name
   double min_support = 0.1;
   std::uint32_t min_count = 0;
@@ -322,7 +330,21 @@ void run(const BasketCommandOptions& o) {
     sort = *m;
   }
 
-  auto file = app::BasketFile::read(o.input, format);
+  if (o.input.empty() == o.db.empty()) throw_invalid("--input", "give --input FILE or --db FILE");
+  app::BasketFile file;
+  if (!o.db.empty()) {
+    // Baskets are the store's sale orders; items are SKUs.
+    std::int32_t as_of = static_cast<std::int32_t>(now_ms() / 86'400'000);
+    if (!o.as_of.empty()) {
+      auto day = app::parse_day(o.as_of);
+      if (!day) throw_invalid("--as-of", "'" + o.as_of + "' is not a valid YYYY-MM-DD date");
+      as_of = *day;
+    }
+    store::Database db(o.db, {.migrate = true, .create = false});
+    file = app::load_store_baskets(db.reader(), as_of);
+  } else {
+    file = app::BasketFile::read(o.input, format);
+  }
   auto sets = basket::mine_frequent_itemsets(file.baskets, mining);
   if (o.itemsets) {
     std::vector<std::uint32_t> shown(sets.size());
@@ -350,8 +372,11 @@ void run(const BasketCommandOptions& o) {
 void add_analyze_basket_command(CLI::App& analyze) {
   auto o = std::make_shared<BasketCommandOptions>();
   auto* cmd = analyze.add_subcommand(
-      "basket", "Frequent itemsets and association rules from a basket file (CSV or FIMI)");
-  cmd->add_option("--input", o->input, "Basket file: one basket per line")->required();
+      "basket",
+      "Frequent itemsets and association rules from the store or a basket file (CSV or FIMI)");
+  cmd->add_option("--input", o->input, "Basket file: one basket per line");
+  cmd->add_option("--db", o->db, "Mine the store instead: a basket is a sale order");
+  cmd->add_option("--as-of", o->as_of, "With --db: last order day counted, YYYY-MM-DD (today)");
   cmd->add_option("--format", o->format,
                   "csv (item names, comma-separated) or fimi (item ids, space-separated); "
                   "default: fimi for *.dat and *.fimi, else csv");

@@ -1,8 +1,10 @@
-// `rapport analyze clv|rfm|pareto|types`: customer intelligence on a transactions file.
-// (The store as a source comes with the customer database.)
+// `rapport analyze clv|rfm|pareto|types`: customer intelligence on a transactions file or on the
+// store (--db), and `rapport analyze refresh`: recompute the store's scores and rules.
 //
-// Every command reads the file, builds per-customer summaries up to the calibration end (by
-// default the last transaction day in the file) and prints a table, CSV or JSON on stdout.
+// Every command reads the file (or the store's orders, summarised in SQL by
+// app/analytics_service), builds per-customer summaries up to the calibration end (by default
+// the last transaction day in the file, or today for the store) and prints a table, CSV or JSON
+// on stdout.
 // Errors print `rapport: FILE:LINE: reason` (or `rapport: FIELD: reason`) on stderr and exit
 // with 2 for bad input, 1 otherwise.
 #include <algorithm>
@@ -25,9 +27,13 @@
 #include "analytics/customer_types.hpp"
 #include "analytics/pareto.hpp"
 #include "analytics/rfm.hpp"
+#include "app/analytics_service.hpp"
+#include "app/settings.hpp"
 #include "app/transactions_file.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/time.hpp"
+#include "store/database.hpp"
 
 namespace rapport::cli {
 
@@ -38,6 +44,7 @@ using nlohmann::json;
 
 struct AnalyzeOptions {
   std::string input;
+  std::string db;
   std::string format;  // empty: by file extension
   std::string calibration_end;
   std::string holdout_end;
@@ -53,6 +60,9 @@ struct AnalyzeOptions {
 // The data every command starts from.
 struct Loaded {
   std::vector<std::string> names;
+  // Customer-type proxies the store has (empty for files: unknown there).
+  std::vector<double> discount_share;
+  std::vector<double> interactions;
   an::Summaries summaries;
   an::SummaryOptions options;
 };
@@ -81,6 +91,36 @@ Loaded load(const AnalyzeOptions& o) {
   loaded.options.time_unit = parse_unit(o.time_unit);
   if (!o.holdout_end.empty() && o.calibration_end.empty()) {
     throw_invalid("--holdout-end", "a holdout needs --calibration-end");
+  }
+  if (o.input.empty() == o.db.empty()) throw_invalid("--input", "give --input FILE or --db FILE");
+  if (!o.db.empty()) {
+    if (!o.holdout_end.empty()) throw_invalid("--holdout-end", "works on files only for now");
+    loaded.options.calibration_end =
+        o.calibration_end.empty() ? static_cast<std::int32_t>(now_ms() / 86'400'000)
+                                  : parse_date_option(o.calibration_end, "--calibration-end");
+    store::Database db(o.db, {.migrate = true, .create = false});
+    store::Transaction snapshot(db.reader(), false);
+    app::StoreSummaryOptions so;
+    so.as_of_day = loaded.options.calibration_end;
+    so.currency = app::get_setting(db.reader(), app::setting::kCurrency);
+    so.time_unit = loaded.options.time_unit;
+    app::StoreSummaries s = app::summarize_store(db.reader(), so);
+    snapshot.commit();
+    loaded.summaries = std::move(s.summaries);
+    loaded.discount_share = std::move(s.discount_share);
+    loaded.interactions = std::move(s.interactions);
+    if (loaded.summaries.customers.empty()) {
+      throw_invalid("--calibration-end",
+                    "no customer bought by " + app::format_day(loaded.options.calibration_end));
+    }
+    // Customers are named by id; the engine's customer field is the id itself, so names are
+    // indexed by it (a sparse table would be large: map ids to dense positions instead).
+    for (std::size_t i = 0; i < loaded.summaries.customers.size(); ++i) {
+      auto& c = loaded.summaries.customers[i];
+      loaded.names.push_back(std::to_string(c.customer));
+      c.customer = static_cast<std::int64_t>(i);
+    }
+    return loaded;
   }
   app::TransactionsFile file = app::TransactionsFile::read(o.input, *parsed);
   if (file.transactions.empty()) throw_invalid(o.input, "the file holds no transactions");
@@ -470,7 +510,11 @@ void run_pareto(const AnalyzeOptions& o, const an::ParetoOptions& po) {
 void run_types(const AnalyzeOptions& o, const an::CustomerTypeRules& rules) {
   const Loaded d = load(o);
   const auto& customers = d.summaries.customers;
-  const auto inputs = an::customer_type_inputs(customers);
+  auto inputs = an::customer_type_inputs(customers);
+  for (std::size_t i = 0; i < d.discount_share.size() && i < inputs.size(); ++i) {
+    inputs[i].discount_share = d.discount_share[i];
+    inputs[i].interactions = d.interactions[i];
+  }
   const auto types = an::classify_customers(inputs, rules);
   Rows rows({"customer", "transactions", "value", "interpurchase_cv", "type"});
   std::map<an::CustomerType, std::pair<std::size_t, double>> counts;
@@ -500,8 +544,11 @@ void run_types(const AnalyzeOptions& o, const an::CustomerTypeRules& rules) {
     std::printf(
         "rule: one purchase = one-time; R-type = regular buying (gap CV <= %s) and not "
         "price-driven; key accounts = top %s%% of R-types by revenue; others T-type.\n"
-        "(The file has no discount or interaction data: those proxies are unknown.)\n",
-        num(rules.max_regular_cv).c_str(), num(100 * rules.key_account_top_fraction).c_str());
+        "%s\n",
+        num(rules.max_regular_cv).c_str(), num(100 * rules.key_account_top_fraction).c_str(),
+        d.discount_share.empty()
+            ? "(The file has no discount or interaction data: those proxies are unknown.)"
+            : "(From the store: discount share of orders and logged interactions count too.)");
     for (const auto& [t, v] : counts) {
       std::printf("  %-12s %9zu customers %14.2f revenue\n",
                   std::string(an::customer_type_name(t)).c_str(), v.first, v.second);
@@ -537,12 +584,12 @@ void guarded(F&& f) {
 CLI::App* add_common(CLI::App& analyze, const char* name, const char* description,
                      const std::shared_ptr<AnalyzeOptions>& o) {
   CLI::App* c = analyze.add_subcommand(name, description);
-  c->add_option("--input", o->input, "Transactions file (the store as a source comes later)")
-      ->required();
+  c->add_option("--input", o->input, "Transactions file");
+  c->add_option("--db", o->db, "Analyse the store's orders instead (app/analytics_service)");
   c->add_option("--format", o->format, "cdnow or csv (default: csv for *.csv, else cdnow)");
   c->add_option("--calibration-end", o->calibration_end,
                 "Last day of the calibration period, YYYY-MM-DD (default: the last day in the "
-                "file)");
+                "file; today for --db)");
   c->add_option("--time-unit", o->time_unit, "weeks or days")->capture_default_str();
   c->add_option("--output", o->output, "table, csv or json")->capture_default_str();
   c->add_option("--limit", o->limit, "Print at most this many customers (0: all)")
@@ -550,9 +597,75 @@ CLI::App* add_common(CLI::App& analyze, const char* name, const char* descriptio
   return c;
 }
 
+struct RefreshCommandOptions {
+  std::string db = "rapport.db";
+  std::string as_of;
+  std::string output = "table";
+};
+
+void run_refresh(const RefreshCommandOptions& o) {
+  if (o.output != "table" && o.output != "json") {
+    throw_invalid("--output", "must be table or json, not '" + o.output + "'");
+  }
+  app::RefreshOptions options;
+  if (!o.as_of.empty()) options.as_of_day = parse_date_option(o.as_of, "--as-of");
+  store::Database db(o.db, {.migrate = true, .create = false});
+  app::AnalyticsService service(db);
+  const app::AnalyticsRun run = service.refresh(app::Caller::operator_cli(), options);
+  if (o.output == "json") {
+    std::printf("%s\n", json({{"id", run.id},
+                              {"as_of", run.parameters.value("as_of", "")},
+                              {"customers", run.customers},
+                              {"orders", run.orders},
+                              {"rules", run.rules},
+                              {"parameters", run.parameters},
+                              {"results", run.results}})
+                            .dump(1)
+                            .c_str());
+    return;
+  }
+  const json& r = run.results;
+  std::printf("analytics run %lld as of %s: %lld customers, %lld sale orders, %lld basket rules\n",
+              static_cast<long long>(run.id), run.parameters.value("as_of", "").c_str(),
+              static_cast<long long>(run.customers), static_cast<long long>(run.orders),
+              static_cast<long long>(run.rules));
+  if (r.contains("bg_nbd") && r["bg_nbd"].contains("r")) {
+    const json& b = r["bg_nbd"];
+    std::printf("BG/NBD r %.6g alpha %.6g a %.6g b %.6g, log-likelihood %.4f, %s\n",
+                b["r"].get<double>(), b["alpha"].get<double>(), b["a"].get<double>(),
+                b["b"].get<double>(), b["log_likelihood"].get<double>(),
+                b["converged"].get<bool>() ? "converged" : "NOT CONVERGED");
+  }
+  if (r.contains("gamma_gamma") && r["gamma_gamma"].contains("p")) {
+    const json& g = r["gamma_gamma"];
+    std::printf("Gamma-Gamma p %.6g q %.6g gamma %.6g on %zu repeat customers\n",
+                g["p"].get<double>(), g["q"].get<double>(), g["gamma"].get<double>(),
+                g["customers"].get<std::size_t>());
+  }
+  if (r.contains("clv") && r["clv"].contains("skipped")) {
+    std::printf("CLV: %s\n", r["clv"]["skipped"].get<std::string>().c_str());
+  }
+  if (r.contains("timings")) {
+    std::printf("timings (ms):");
+    for (const auto& [k, v] : r["timings"].items())
+      std::printf(" %s %.0f", k.c_str(), v.get<double>());
+    std::printf("\n");
+  }
+}
+
 }  // namespace
 
 void add_analyze_clv_commands(CLI::App& analyze) {
+  {
+    auto o = std::make_shared<RefreshCommandOptions>();
+    CLI::App* c = analyze.add_subcommand(
+        "refresh",
+        "Recompute the store's customer scores (RFM, ABC, tiers, types, CLV) and basket rules");
+    c->add_option("--db", o->db, "SQLite database file")->capture_default_str();
+    c->add_option("--as-of", o->as_of, "Last day counted, YYYY-MM-DD (default: today)");
+    c->add_option("--output", o->output, "table or json")->capture_default_str();
+    c->callback([o] { guarded([&] { run_refresh(*o); }); });
+  }
   {
     auto o = std::make_shared<AnalyzeOptions>();
     CLI::App* c = add_common(analyze, "clv",

@@ -3,6 +3,7 @@
 // library stays one folder's change).
 #include <nlohmann/json.hpp>
 
+#include "app/analytics_service.hpp"
 #include "app/audit_log.hpp"
 #include "app/auth_service.hpp"
 #include "app/page.hpp"
@@ -14,6 +15,11 @@ nlohmann::json to_json(const app::User& u);
 nlohmann::json to_json(const app::AuditEntry& e);
 nlohmann::json to_json(const app::ApiToken& t);
 nlohmann::json to_json(const app::IssuedToken& t);
+// Customer intelligence (codecs_analytics.cpp).
+nlohmann::json to_json(const app::AnalyticsRun& r);
+nlohmann::json to_json(const app::CustomerScores& s);
+nlohmann::json to_json(const app::BasketRule& r);
+nlohmann::json to_json(const app::Recommendation& r);
 
 // {"items": [...], "next_cursor": "..." | null}
 template <typename T>

@@ -12,6 +12,7 @@ RouteTable build_routes(Services& services) {
   add_auth_routes(routes, services);
   add_user_routes(routes, services);
   add_audit_routes(routes, services);
+  add_analytics_routes(routes, services);
   return routes;
 }
 

@@ -14,6 +14,7 @@ void add_ops_routes(RouteTable& routes, Services& services);
 void add_auth_routes(RouteTable& routes, Services& services);
 void add_user_routes(RouteTable& routes, Services& services);
 void add_audit_routes(RouteTable& routes, Services& services);
+void add_analytics_routes(RouteTable& routes, Services& services);
 
 // The expected version of an update: the If-Match header ("3" or W/"3") or else the body's
 // "version" field; nullopt when neither is given.

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "app/analytics_service.hpp"
 #include "app/auth_service.hpp"
 #include "app/user_service.hpp"
 #include "http/metrics.hpp"
@@ -24,10 +25,12 @@ struct ServerConfig {
 
 // Everything handlers reach. Owned by the server, shared by all worker threads.
 struct Services {
-  explicit Services(store::Database& database) : db(database), auth(database), users(database) {}
+  explicit Services(store::Database& database)
+      : db(database), auth(database), users(database), analytics(database) {}
   store::Database& db;
   app::AuthService auth;
   app::UserService users;
+  app::AnalyticsService analytics;
   Metrics metrics;
 };
 

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { startServer, routes } from "./lib.mjs";
+import { startServer, routes, sqlite } from "./lib.mjs";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -119,6 +119,7 @@ test("real responses have documented statuses and match the documented schemas",
   const admin = await s.signIn(s.adminEmail, s.adminPassword);
   const analyst = await s.userWithRole(admin, "analyst");
   const victim = await s.userWithRole(admin, "sales");
+  const seller = await s.userWithRole(admin, "sales");  // keeps its session (victim's is reset)
   const tok = await s.request("POST", "/api/v1/tokens", { token: admin, json: { name: "doc" } });
   const big = JSON.stringify({ name: "x".repeat(1024 * 1024 + 1) });
   const JSON_CT = { "Content-Type": "application/json" };
@@ -190,13 +191,51 @@ test("real responses have documented statuses and match the documented schemas",
       ["/api/v1/audit?limit=3", { token: admin }, 200],
       ["/api/v1/audit?from=nonsense", { token: admin }, 400],
     ],
+    "POST /api/v1/analytics/refresh": [
+      ["/api/v1/analytics/refresh", { token: admin, json: {} }, 200],
+      ["/api/v1/analytics/refresh", { token: admin, json: { as_of: "soon" } }, 400],
+      ["/api/v1/analytics/refresh", { token: seller.token, json: {} }, 403],
+      ["/api/v1/analytics/refresh", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/analytics/refresh", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/analytics/runs/latest": [["/api/v1/analytics/runs/latest", { token: admin }, 200]],
+    "GET /api/v1/analytics/clv": [["/api/v1/analytics/clv", { token: admin }, 200]],
+    "GET /api/v1/analytics/rfm": [["/api/v1/analytics/rfm", { token: admin }, 200]],
+    "GET /api/v1/analytics/pareto": [["/api/v1/analytics/pareto", { token: admin }, 200]],
+    "GET /api/v1/analytics/types": [["/api/v1/analytics/types", { token: admin }, 200]],
+    "GET /api/v1/analytics/basket/rules": [
+      ["/api/v1/analytics/basket/rules?limit=2&sort=lift", { token: admin }, 200],
+      ["/api/v1/analytics/basket/rules?sort=name", { token: admin }, 400],
+    ],
+    "GET /api/v1/products/{sku}/bought-together": [
+      ["/api/v1/products/DOC-1/bought-together", { token: admin }, 200],
+      ["/api/v1/products/NOPE/bought-together", { token: admin }, 404],
+      ["/api/v1/products/DOC-1/bought-together?limit=0", { token: admin }, 400],
+    ],
+    "GET /api/v1/customers/{id}/recommendations": [
+      ["/api/v1/customers/900001/recommendations", { token: admin }, 200],
+      ["/api/v1/customers/999999/recommendations", { token: admin }, 404],
+      ["/api/v1/customers/900001/recommendations?limit=0", { token: admin }, 400],
+    ],
+    "GET /api/v1/customers/{id}/scores": [
+      ["/api/v1/customers/900001/scores", { token: admin }, 200],
+      ["/api/v1/customers/999999/scores", { token: admin }, 404],
+    ],
   };
+  // Rows the analytics samples read (written with SQL: no route is needed).
+  const seeded = sqlite(s.db, `INSERT INTO customers (id, name, created_at, updated_at)
+      VALUES (900001, 'Doc Customer', 0, 0);
+    INSERT INTO products (sku, name, price_minor, currency, created_at, updated_at)
+      VALUES ('DOC-1', 'Doc product', 100, 'USD', 0, 0);`);
+  assert.equal(seeded.status, 0, seeded.stderr);
+  // Permissions every role holds: the analyst is not refused them.
+  const HELD_BY_ANALYST = new Set(["signed_in", "analytics.read", "analytics.refresh"]);
   // Every protected operation: 401 without a token, 403 for a role without the permission.
   for (const r of table) {
     const key = `${r.method} ${r.path}`;
     const p = r.path.replace("{id}", String(victim.id));
     if (r.permission !== null) samples[key].push([p, {}, 401]);
-    if (r.permission !== null && r.permission !== "signed_in") {
+    if (r.permission !== null && !HELD_BY_ANALYST.has(r.permission)) {
       samples[key].push([p, { token: analyst.token }, 403]);
     }
   }

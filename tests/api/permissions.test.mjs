@@ -4,7 +4,7 @@
 // call gets 403 and writes nothing; an allowed call is not refused.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, routes } from "./lib.mjs";
+import { startServer, routes, sqlite } from "./lib.mjs";
 
 const ROLES = ["admin", "manager", "sales", "service", "analyst"];
 const ALL = ROLES;
@@ -27,6 +27,16 @@ const TABLE = {
   "POST /api/v1/tokens": ["admin"],
   "DELETE /api/v1/tokens/{id}": ["admin"],
   "GET /api/v1/audit": ["admin", "manager"],
+  "POST /api/v1/analytics/refresh": ["admin", "manager", "analyst"],
+  "GET /api/v1/analytics/runs/latest": ALL,
+  "GET /api/v1/analytics/clv": ALL,
+  "GET /api/v1/analytics/rfm": ALL,
+  "GET /api/v1/analytics/pareto": ALL,
+  "GET /api/v1/analytics/types": ALL,
+  "GET /api/v1/analytics/basket/rules": ALL,
+  "GET /api/v1/products/{sku}/bought-together": ALL,
+  "GET /api/v1/customers/{id}/recommendations": ALL,
+  "GET /api/v1/customers/{id}/scores": ALL,
 };
 
 let s;
@@ -35,6 +45,8 @@ let users;   // role -> {id, email, password, token}
 let victim;  // a user the write routes act on
 let apiTokenId;
 let table;
+// A customer and a product the analytics routes read (written with SQL: no route is needed).
+const analyticsCustomer = 900001;
 let seq = 0;
 
 // A plausible request for each route, and the status it gets when allowed.
@@ -48,7 +60,21 @@ function plausible(key, role) {
     case "GET /api/v1/users":
     case "GET /api/v1/tokens":
     case "GET /api/v1/audit":
+    case "GET /api/v1/analytics/runs/latest":
+    case "GET /api/v1/analytics/clv":
+    case "GET /api/v1/analytics/rfm":
+    case "GET /api/v1/analytics/pareto":
+    case "GET /api/v1/analytics/types":
+    case "GET /api/v1/analytics/basket/rules":
       return { method: key.split(" ")[0], path: key.split(" ")[1], ok: 200 };
+    case "POST /api/v1/analytics/refresh":
+      return { method: "POST", path: "/api/v1/analytics/refresh", ok: 200, json: {} };
+    case "GET /api/v1/products/{sku}/bought-together":
+      return { method: "GET", path: "/api/v1/products/PERM-1/bought-together", ok: 200 };
+    case "GET /api/v1/customers/{id}/recommendations":
+      return { method: "GET", path: `/api/v1/customers/${analyticsCustomer}/recommendations`, ok: 200 };
+    case "GET /api/v1/customers/{id}/scores":
+      return { method: "GET", path: `/api/v1/customers/${analyticsCustomer}/scores`, ok: 200 };
     case "POST /api/v1/sessions":
       return { method: "POST", path: "/api/v1/sessions", ok: 201,
         json: { email: users[role].email, password: users[role].password } };
@@ -88,6 +114,15 @@ before(async () => {
     { token: adminToken, json: { name: "to revoke", user_id: victim.id } });
   assert.equal(t.status, 201);
   apiTokenId = t.body.id;
+  const seeded = sqlite(s.db, `INSERT INTO customers (id, name, created_at, updated_at)
+      VALUES (${analyticsCustomer}, 'Analytics Customer', 0, 0);
+    INSERT INTO products (sku, name, price_minor, currency, created_at, updated_at)
+      VALUES ('PERM-1', 'Permission product', 100, 'USD', 0, 0);`);
+  assert.equal(seeded.status, 0, seeded.stderr);
+  // The analytics pages read the latest refresh: have one.
+  const refreshed = await s.request("POST", "/api/v1/analytics/refresh",
+    { token: adminToken, json: {} });
+  assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
 });
 after(async () => { await s.stop(); });
 

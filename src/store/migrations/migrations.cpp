@@ -274,6 +274,99 @@ CREATE TABLE imports (
   user_id        INTEGER REFERENCES users (id),
   error          TEXT
 );
+
+-- Customer intelligence (issues 4 and 5). A refresh (app/analytics_service) recomputes all of
+-- it from the orders and replaces the previous run's rows in one write transaction; these tables
+-- are derived data, never edited by hand.
+-- analytics_runs: one row per refresh, kept as history. parameters and results are JSON:
+-- what ran with which settings, the fitted model parameters, fit diagnostics and the
+-- aggregates the analytics pages show (segment sizes, Lorenz curve, CLV distribution).
+CREATE TABLE analytics_runs (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('done','failed')),
+  as_of       INTEGER NOT NULL,
+  parameters  TEXT NOT NULL DEFAULT '{}',
+  results     TEXT NOT NULL DEFAULT '{}',
+  customers   INTEGER NOT NULL DEFAULT 0,
+  orders      INTEGER NOT NULL DEFAULT 0,
+  rules       INTEGER NOT NULL DEFAULT 0,
+  started_at  INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  user_id     INTEGER REFERENCES users (id),
+  error       TEXT
+);
+CREATE INDEX analytics_runs_kind ON analytics_runs (kind, status, id);
+
+-- One row per customer with a purchase, as of the run's as_of. Model outputs are NULL when the
+-- models could not be fitted (too few customers); expected_transactions is over horizon_months.
+-- Money in minor units of `currency` (the business currency at the time of the run).
+CREATE TABLE customer_scores (
+  customer_id           INTEGER PRIMARY KEY REFERENCES customers (id),
+  run_id                INTEGER NOT NULL REFERENCES analytics_runs (id),
+  rfm_r                 INTEGER NOT NULL CHECK (rfm_r BETWEEN 1 AND 5),
+  rfm_f                 INTEGER NOT NULL CHECK (rfm_f BETWEEN 1 AND 5),
+  rfm_m                 INTEGER NOT NULL CHECK (rfm_m BETWEEN 1 AND 5),
+  rfm_segment           TEXT NOT NULL,
+  abc_class             TEXT NOT NULL CHECK (abc_class IN ('A','B','C')),
+  value_tier            TEXT NOT NULL CHECK (value_tier IN ('platinum','gold','silver','bronze')),
+  customer_type         TEXT NOT NULL,
+  purchases             INTEGER NOT NULL,
+  revenue_minor         INTEGER NOT NULL,
+  first_purchase_at     INTEGER NOT NULL,
+  last_purchase_at      INTEGER NOT NULL,
+  p_alive               REAL,
+  expected_transactions REAL,
+  horizon_months        INTEGER NOT NULL,
+  expected_spend_minor  INTEGER,
+  clv_minor             INTEGER,
+  currency              TEXT NOT NULL,
+  computed_at           INTEGER NOT NULL
+);
+CREATE INDEX customer_scores_rfm ON customer_scores (rfm_r, rfm_f, rfm_m, customer_id);
+CREATE INDEX customer_scores_segment ON customer_scores (rfm_segment, customer_id);
+CREATE INDEX customer_scores_abc ON customer_scores (abc_class, customer_id);
+CREATE INDEX customer_scores_tier ON customer_scores (value_tier, customer_id);
+CREATE INDEX customer_scores_type ON customer_scores (customer_type, customer_id);
+CREATE INDEX customer_scores_revenue ON customer_scores (revenue_minor, customer_id);
+CREATE INDEX customer_scores_p_alive ON customer_scores (p_alive, customer_id);
+CREATE INDEX customer_scores_expected ON customer_scores (expected_transactions, customer_id);
+CREATE INDEX customer_scores_spend ON customer_scores (expected_spend_minor, customer_id);
+CREATE INDEX customer_scores_clv ON customer_scores (clv_minor, customer_id);
+
+-- Association rules X => y mined from the orders (a basket = a sale order), one product on the
+-- right. antecedent: the product ids of X ascending, space-separated ("12 45"), for display and
+-- comparison; basket_rule_antecedents holds the same ids one per row, to find the rules whose
+-- left side holds a product. conviction is +Infinity when confidence is 1 (a REAL both SQLite and
+-- PostgreSQL store).
+CREATE TABLE basket_rules (
+  id                    INTEGER PRIMARY KEY,
+  run_id                INTEGER NOT NULL REFERENCES analytics_runs (id),
+  antecedent            TEXT NOT NULL,
+  antecedent_size       INTEGER NOT NULL,
+  consequent_product_id INTEGER NOT NULL REFERENCES products (id),
+  support               REAL NOT NULL,
+  coverage              REAL NOT NULL,
+  confidence            REAL NOT NULL,
+  lift                  REAL NOT NULL,
+  leverage              REAL NOT NULL,
+  conviction            REAL NOT NULL,
+  count                 INTEGER NOT NULL,
+  antecedent_count      INTEGER NOT NULL,
+  consequent_count      INTEGER NOT NULL
+);
+CREATE INDEX basket_rules_consequent ON basket_rules (consequent_product_id, id);
+CREATE INDEX basket_rules_support ON basket_rules (support, id);
+CREATE INDEX basket_rules_confidence ON basket_rules (confidence, id);
+CREATE INDEX basket_rules_lift ON basket_rules (lift, id);
+CREATE INDEX basket_rules_leverage ON basket_rules (leverage, id);
+CREATE INDEX basket_rules_conviction ON basket_rules (conviction, id);
+CREATE INDEX basket_rules_count ON basket_rules (count, id);
+CREATE TABLE basket_rule_antecedents (
+  product_id INTEGER NOT NULL REFERENCES products (id),
+  rule_id    INTEGER NOT NULL REFERENCES basket_rules (id),
+  PRIMARY KEY (product_id, rule_id)
+);
 )sql"},
 };
 

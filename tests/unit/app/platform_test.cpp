@@ -57,6 +57,8 @@ TEST(Permissions, TableOfRoles) {
       {Permission::kUsersWrite, true, false, false, false, false},
       {Permission::kTokensManage, true, false, false, false, false},
       {Permission::kAuditRead, true, true, false, false, false},
+      {Permission::kAnalyticsRead, true, true, true, true, true},
+      {Permission::kAnalyticsRefresh, true, true, false, false, true},
   };
   for (const auto& r : rows) {
     EXPECT_EQ(allowed(Role::kAdmin, r.p), r.admin) << permission_name(r.p);
