@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rapport {
 
@@ -20,6 +21,14 @@ enum class ErrorCode {
   kUnsupportedMediaType,
   kPreconditionFailed,
   kInternal,
+};
+
+// One failed item of a bulk request (all or nothing): which item and which of its fields.
+struct ErrorItem {
+  std::size_t index = 0;
+  std::string field;  // full path of the field ("items[3].lines[0].quantity")
+  std::string code;   // wire name of the item's error code ("invalid_argument", "conflict")
+  std::string message;
 };
 
 // The wire name of a code ("invalid_argument", ...). Never fails.
@@ -39,11 +48,18 @@ class Error : public std::runtime_error {
     retry_after_ = seconds;
     return *this;
   }
+  // For a refused bulk request: every failed item (the HTTP body lists them as error.items).
+  const std::vector<ErrorItem>& items() const noexcept { return items_; }
+  Error& with_items(std::vector<ErrorItem> items) {
+    items_ = std::move(items);
+    return *this;
+  }
 
  private:
   ErrorCode code_;
   std::string field_;
   int retry_after_ = 0;
+  std::vector<ErrorItem> items_;
 };
 
 // Shorthands for the common cases, so call sites read as sentences.

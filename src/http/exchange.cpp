@@ -86,6 +86,7 @@ ErrorReply map_error(std::exception_ptr error, const std::string& request_id) {
   std::string message = "internal error";
   std::string field;
   int retry_after = 0;
+  nlohmann::json items;
   try {
     std::rethrow_exception(error);
   } catch (const Error& e) {
@@ -93,6 +94,11 @@ ErrorReply map_error(std::exception_ptr error, const std::string& request_id) {
     message = e.what();
     field = e.field();
     retry_after = e.retry_after_seconds();
+    for (const auto& item : e.items()) {
+      nlohmann::json i = {{"index", item.index}, {"code", item.code}, {"message", item.message}};
+      i["field"] = item.field.empty() ? nlohmann::json(nullptr) : nlohmann::json(item.field);
+      items.push_back(std::move(i));
+    }
     if (code == ErrorCode::kInternal) {
       // Internal details go to the log, not to the client.
       spdlog::error("request {}: {}", request_id, e.what());
@@ -107,6 +113,8 @@ ErrorReply map_error(std::exception_ptr error, const std::string& request_id) {
   }
   nlohmann::json err = {{"code", error_code_name(code)}, {"message", message}};
   err["field"] = field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field);
+  // Only bulk requests carry per-item errors; other error bodies keep exactly three keys.
+  if (!items.is_null()) err["items"] = std::move(items);
   return ErrorReply{status_of(code), nlohmann::json{{"error", err}}, retry_after};
 }
 
