@@ -106,6 +106,33 @@ const std::vector<SettingInfo>& known_settings() {
   return kSettings;
 }
 
+bool is_known_setting(std::string_view key) noexcept {
+  for (const auto& s : known_settings()) {
+    if (s.key == key) return true;
+  }
+  return false;
+}
+
+std::vector<SettingValue> list_settings(store::Connection& conn, const Caller& caller) {
+  require(caller, Permission::kSettingsRead);
+  std::vector<SettingValue> out;
+  for (const auto& s : known_settings()) {
+    out.push_back({std::string(s.key), get_setting(conn, s.key), std::string(s.default_value),
+                   std::string(s.description)});
+  }
+  return out;
+}
+
+SettingValue read_setting(store::Connection& conn, const Caller& caller, std::string_view key) {
+  require(caller, Permission::kSettingsRead);
+  if (!is_known_setting(key)) {
+    throw_not_found("'" + std::string(key) + "' is not a known setting", "key");
+  }
+  const auto& s = info(key);
+  return {std::string(s.key), get_setting(conn, s.key), std::string(s.default_value),
+          std::string(s.description)};
+}
+
 std::string get_setting(store::Connection& conn, std::string_view key) {
   const auto& s = info(key);
   store::Query q(conn, "SELECT value FROM settings WHERE key = ?", key);
@@ -139,6 +166,23 @@ void set_setting(store::Connection& conn, const Caller& caller, std::string_view
           key, value);
   record_audit(conn, caller, "update", "setting", key, nlohmann::json{{"value", before}},
                nlohmann::json{{"value", std::string(value)}});
+}
+
+WriteOp<SettingValue> update_setting(const Caller& caller, std::string key, std::string value) {
+  require(caller, Permission::kSettingsWrite);
+  if (!is_known_setting(key)) {
+    throw_not_found("'" + key + "' is not a known setting", "key");
+  }
+  try {
+    validate(key, value);
+  } catch (const Error& e) {
+    // The validators name the key; in this request the offending field is the value.
+    throw Error(e.code(), e.what(), "value");
+  }
+  return [caller, key = std::move(key), value = std::move(value)](store::Connection& conn) {
+    set_setting(conn, caller, key, value);
+    return read_setting(conn, caller, key);
+  };
 }
 
 }  // namespace rapport::app

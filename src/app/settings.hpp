@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/caller.hpp"
+#include "app/write_op.hpp"
 #include "store/connection.hpp"
 
 namespace rapport::app {
@@ -36,6 +37,21 @@ struct SettingInfo {
 // Every known setting, in a stable order.
 const std::vector<SettingInfo>& known_settings();
 
+// True when `key` is one of known_settings().
+bool is_known_setting(std::string_view key) noexcept;
+
+// A setting as the API shows it: its current value (stored or default) and what it means.
+struct SettingValue {
+  std::string key;
+  std::string value;
+  std::string default_value;
+  std::string description;
+};
+// Every known setting with its current value. Requires Permission::kSettingsRead.
+std::vector<SettingValue> list_settings(store::Connection& conn, const Caller& caller);
+// One setting; throws not_found (field "key") for an unknown key. Requires kSettingsRead.
+SettingValue read_setting(store::Connection& conn, const Caller& caller, std::string_view key);
+
 // The stored value or the default. Throws invalid_argument for an unknown key.
 std::string get_setting(store::Connection& conn, std::string_view key);
 std::int64_t get_setting_int(store::Connection& conn, std::string_view key);
@@ -45,5 +61,10 @@ double get_setting_double(store::Connection& conn, std::string_view key);
 // Requires Permission::kSettingsWrite.
 void set_setting(store::Connection& conn, const Caller& caller, std::string_view key,
                  std::string_view value);
+
+// The API's change of a setting: permission (kSettingsWrite), key (not_found naming "key" when
+// unknown) and value (invalid_argument naming "value") checked now; the op stores it with its
+// audit entry and returns the setting as now stored.
+WriteOp<SettingValue> update_setting(const Caller& caller, std::string key, std::string value);
 
 }  // namespace rapport::app

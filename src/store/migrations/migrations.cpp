@@ -175,6 +175,7 @@ CREATE TABLE categories (
   parent_id INTEGER REFERENCES categories (id)
 );
 CREATE UNIQUE INDEX categories_parent_name ON categories (coalesce(parent_id, 0), name);
+CREATE INDEX categories_parent ON categories (parent_id);
 
 -- Money: integer minor units plus an ISO 4217 code.
 CREATE TABLE products (
@@ -193,6 +194,9 @@ CREATE TABLE products (
 CREATE UNIQUE INDEX products_sku ON products (sku);
 CREATE INDEX products_category ON products (category_id, id);
 CREATE INDEX products_name ON products (name, id);
+-- Case-insensitive prefix search on SKU or name (q=): range scans on the lower-cased forms.
+CREATE INDEX products_sku_lower ON products (lower(sku));
+CREATE INDEX products_name_lower ON products (lower(name), id);
 
 -- kind 'cancellation' holds the negative lines of a cancelled invoice (retail exports).
 -- external_ref is the order number in the system it came from (unique per source).

@@ -1,0 +1,403 @@
+#include "app/order_service.hpp"
+
+#include <array>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "app/audit_log.hpp"
+#include "app/bulk_errors.hpp"
+#include "app/keyset_cursor.hpp"
+#include "app/permissions.hpp"
+#include "app/product_service.hpp"
+#include "app/timeline.hpp"
+#include "core/error.hpp"
+#include "core/money.hpp"
+#include "core/order_rules.hpp"
+#include "core/validation.hpp"
+
+namespace rapport::app {
+
+namespace {
+
+// An order checked and priced on the caller's thread, ready to insert.
+struct PreparedOrder {
+  Order order;  // id, line ids and created_at are set by the insert
+};
+
+struct ProductRow {
+  std::int64_t id = 0;
+  std::string sku;
+  std::string name;
+  std::int64_t price_minor = 0;
+  std::string currency;
+  bool active = true;
+  bool deleted = false;
+};
+
+constexpr const char* kProductRowColumns =
+    "SELECT id, sku, name, price_minor, currency, active, deleted_at IS NOT NULL FROM products ";
+
+std::optional<ProductRow> read_product_row(store::Query& q) {
+  if (!q.step()) return std::nullopt;
+  ProductRow p;
+  p.id = q->get_int(0);
+  p.sku = std::string(q->get_text(1));
+  p.name = std::string(q->get_text(2));
+  p.price_minor = q->get_int(3);
+  p.currency = std::string(q->get_text(4));
+  p.active = q->get_int(5) != 0;
+  p.deleted = q->get_int(6) != 0;
+  return p;
+}
+
+// Checks that the customer exists and is live; `field` names it in errors.
+void check_customer(store::Connection& conn, std::int64_t id, const std::string& field) {
+  store::Query q(conn, "SELECT deleted_at, merged_into FROM customers WHERE id = ?", id);
+  if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), field);
+  if (!q->is_null(1)) {
+    throw_conflict("customer " + std::to_string(id) + " was merged into customer " +
+                       std::to_string(q->get_int(1)) + "; use that one",
+                   field);
+  }
+  if (!q->is_null(0)) throw_conflict("customer " + std::to_string(id) + " is deleted", field);
+}
+
+std::string line_field(const std::string& prefix, std::size_t i, const char* name) {
+  return prefix + "lines[" + std::to_string(i) + "]." + name;
+}
+
+// Validates, resolves the products and prices an order on `conn` (a read connection). Field
+// names in errors start with `prefix` ("" or "items[3].").
+PreparedOrder prepare_order(store::Connection& conn, const Caller& caller, NewOrder in,
+                            const std::string& prefix) {
+  PreparedOrder prep;
+  Order& o = prep.order;
+  if (!is_order_channel(in.channel)) {
+    throw_invalid(prefix + "channel",
+                  "must be one of store, phone, web, email, sms, chat, social, visit, import");
+  }
+  o.channel = std::move(in.channel);
+  if (in.location) {
+    check_text(prefix + "location", *in.location, kMaxLocation, false);
+    std::string loc = trim(*in.location);
+    if (!loc.empty()) o.location = std::move(loc);
+  }
+  const TimeMs now = now_ms();
+  o.placed_at = in.placed_at.value_or(now);
+  if (o.placed_at > now + kMaxOrderClockSkewMs) {
+    throw_invalid(prefix + "placed_at", "is more than a day in the future");
+  }
+  if (in.lines.empty()) throw_invalid(prefix + "lines", "an order needs at least one line");
+  if (in.lines.size() > kMaxOrderLines) {
+    throw_invalid(prefix + "lines",
+                  "an order has at most " + std::to_string(kMaxOrderLines) + " lines");
+  }
+  if (in.customer_id) {
+    check_customer(conn, *in.customer_id, prefix + "customer_id");
+    o.customer_id = in.customer_id;
+  }
+  o.user_id = caller.user_id;
+
+  // Products, each looked up once per order even when several lines name it.
+  std::unordered_map<std::int64_t, ProductRow> by_id;
+  std::unordered_map<std::string, std::int64_t> id_of_sku;
+  std::vector<OrderLineInput> inputs;
+  inputs.reserve(in.lines.size());
+  o.lines.reserve(in.lines.size());
+  for (std::size_t i = 0; i < in.lines.size(); ++i) {
+    const NewOrderLine& l = in.lines[i];
+    const ProductRow* product = nullptr;
+    std::string field;
+    if (l.product_id.has_value() == l.sku.has_value()) {
+      throw_invalid(line_field(prefix, i, "product_id"), "give either product_id or sku");
+    }
+    if (l.product_id) {
+      field = line_field(prefix, i, "product_id");
+      auto it = by_id.find(*l.product_id);
+      if (it == by_id.end()) {
+        store::Query q(conn, std::string(kProductRowColumns) + "WHERE id = ?", *l.product_id);
+        auto row = read_product_row(q);
+        if (!row) throw_not_found("no product with id " + std::to_string(*l.product_id), field);
+        it = by_id.emplace(row->id, std::move(*row)).first;
+      }
+      product = &it->second;
+    } else {
+      field = line_field(prefix, i, "sku");
+      check_text(field, *l.sku, kMaxSku, true);
+      auto sit = id_of_sku.find(*l.sku);
+      if (sit != id_of_sku.end()) {
+        product = &by_id.at(sit->second);
+      } else {
+        store::Query q(conn, std::string(kProductRowColumns) + "WHERE sku = ?", *l.sku);
+        auto row = read_product_row(q);
+        if (!row) throw_not_found("no product with SKU '" + *l.sku + "'", field);
+        id_of_sku.emplace(*l.sku, row->id);
+        auto it = by_id.emplace(row->id, std::move(*row)).first;
+        product = &it->second;
+      }
+    }
+    if (product->deleted) {
+      throw_conflict("product " + std::to_string(product->id) + " is deleted", field);
+    }
+    if (!product->active) {
+      throw_conflict("product " + std::to_string(product->id) + " is not active", field);
+    }
+    if (i == 0) {
+      o.currency = product->currency;
+    } else if (product->currency != o.currency) {
+      throw_invalid(field, "is priced in " + product->currency + " but " + prefix +
+                               "lines[0] is in " + o.currency + "; an order has one currency");
+    }
+    OrderLine line;
+    line.line_no = static_cast<int>(i + 1);
+    line.product_id = product->id;
+    line.sku = product->sku;
+    line.product_name = product->name;
+    line.quantity = l.quantity;
+    line.unit_price_minor = l.unit_price_minor.value_or(product->price_minor);
+    line.discount_minor = l.discount_minor;
+    inputs.push_back({line.quantity, line.unit_price_minor, line.discount_minor});
+    o.lines.push_back(std::move(line));
+  }
+  const OrderAmounts amounts = compute_order_amounts(inputs, prefix + "lines");
+  for (std::size_t i = 0; i < o.lines.size(); ++i)
+    o.lines[i].total_minor = amounts.lines[i].total_minor;
+  o.subtotal_minor = amounts.subtotal_minor;
+  o.discount_minor = amounts.discount_minor;
+  o.total_minor = amounts.total_minor;
+  return prep;
+}
+
+// The timeline's channel for an order's channel (an imported order is a system event).
+std::string timeline_channel(const std::string& order_channel) {
+  return order_channel == "import" ? std::string("system") : order_channel;
+}
+
+nlohmann::json audit_json(const Order& o) {
+  nlohmann::json lines = nlohmann::json::array();
+  for (const auto& l : o.lines) {
+    lines.push_back({{"id", l.id},
+                     {"product_id", l.product_id},
+                     {"quantity", l.quantity},
+                     {"unit_price_minor", l.unit_price_minor},
+                     {"discount_minor", l.discount_minor},
+                     {"total_minor", l.total_minor}});
+  }
+  nlohmann::json j = {{"id", o.id},
+                      {"channel", o.channel},
+                      {"placed_at", o.placed_at},
+                      {"currency", o.currency},
+                      {"subtotal_minor", o.subtotal_minor},
+                      {"discount_minor", o.discount_minor},
+                      {"total_minor", o.total_minor},
+                      {"lines", std::move(lines)}};
+  j["customer_id"] = o.customer_id ? nlohmann::json(*o.customer_id) : nlohmann::json(nullptr);
+  j["location"] = o.location ? nlohmann::json(*o.location) : nlohmann::json(nullptr);
+  return j;
+}
+
+// Inserts a prepared order with its lines, timeline entry and audit entry; fills in the ids.
+Order insert_order(store::Connection& conn, const Caller& caller, PreparedOrder prep) {
+  Order& o = prep.order;
+  o.created_at = now_ms();
+  store::execute(conn,
+                 "INSERT INTO orders (customer_id, kind, channel, location, placed_at, currency, "
+                 "subtotal_minor, discount_minor, total_minor, user_id, created_at) VALUES (?, "
+                 "'sale', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 o.customer_id, o.channel, o.location, o.placed_at, o.currency, o.subtotal_minor,
+                 o.discount_minor, o.total_minor, o.user_id, o.created_at);
+  o.id = conn.last_insert_id();
+  for (auto& l : o.lines) {
+    store::execute(conn,
+                   "INSERT INTO order_lines (order_id, line_no, product_id, quantity, "
+                   "unit_price_minor, discount_minor, total_minor) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   o.id, l.line_no, l.product_id, l.quantity, l.unit_price_minor, l.discount_minor,
+                   l.total_minor);
+    l.id = conn.last_insert_id();
+  }
+  if (o.customer_id) {
+    std::int64_t units = 0;
+    for (const auto& l : o.lines) units += l.quantity;
+    TimelineEntry e;
+    e.customer_id = *o.customer_id;
+    e.at = o.placed_at;
+    e.kind = "order_placed";
+    e.channel = timeline_channel(o.channel);
+    e.subject = "Order #" + std::to_string(o.id) + ": " + std::to_string(units) +
+                (units == 1 ? " item, " : " items, ") + format_money(o.total_minor, o.currency);
+    if (o.location) *e.subject += " at " + *o.location;
+    e.ref_type = "order";
+    e.ref_id = o.id;
+    append_timeline(conn, caller, std::move(e));
+  }
+  record_audit(conn, caller, "create", "order", std::to_string(o.id), nullptr, audit_json(o));
+  return std::move(o);
+}
+
+constexpr const char* kOrderColumns =
+    "o.id, o.customer_id, o.kind, o.channel, o.location, o.placed_at, o.currency, "
+    "o.subtotal_minor, o.discount_minor, o.total_minor, (SELECT coalesce(sum(r.refund_minor), 0) "
+    "FROM returns r WHERE r.order_id = o.id), o.user_id, o.created_at";
+
+Order read_order(store::Statement& s) {
+  Order o;
+  o.id = s.get_int(0);
+  o.customer_id = s.get_optional_int(1);
+  o.kind = std::string(s.get_text(2));
+  o.channel = std::string(s.get_text(3));
+  o.location = s.get_optional_text(4);
+  o.placed_at = s.get_int(5);
+  o.currency = std::string(s.get_text(6));
+  o.subtotal_minor = s.get_int(7);
+  o.discount_minor = s.get_int(8);
+  o.total_minor = s.get_int(9);
+  o.refunded_minor = s.get_int(10);
+  o.user_id = s.get_optional_int(11);
+  o.created_at = s.get_int(12);
+  return o;
+}
+
+}  // namespace
+
+bool is_order_channel(std::string_view channel) noexcept {
+  static constexpr std::array<std::string_view, 9> kChannels = {
+      "store", "phone", "web", "email", "sms", "chat", "social", "visit", "import"};
+  for (auto c : kChannels) {
+    if (c == channel) return true;
+  }
+  return false;
+}
+
+Order OrderService::get(const Caller& caller, std::int64_t id) {
+  require(caller, Permission::kOrdersRead);
+  auto& conn = db_.reader();
+  Order o;
+  {
+    store::Query q(conn, std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o.id = ?",
+                   id);
+    if (!q.step()) throw_not_found("no order with id " + std::to_string(id), "id");
+    o = read_order(q.stmt());
+  }
+  store::Query q(conn,
+                 "SELECT l.id, l.line_no, l.product_id, p.sku, p.name, l.quantity, "
+                 "l.unit_price_minor, l.discount_minor, l.total_minor, (SELECT "
+                 "coalesce(sum(rl.quantity), 0) FROM return_lines rl WHERE rl.order_line_id = "
+                 "l.id) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE "
+                 "l.order_id = ? ORDER BY l.line_no",
+                 id);
+  while (q.step()) {
+    OrderLine l;
+    l.id = q->get_int(0);
+    l.line_no = static_cast<int>(q->get_int(1));
+    l.product_id = q->get_int(2);
+    l.sku = std::string(q->get_text(3));
+    l.product_name = std::string(q->get_text(4));
+    l.quantity = q->get_int(5);
+    l.unit_price_minor = q->get_int(6);
+    l.discount_minor = q->get_int(7);
+    l.total_minor = q->get_int(8);
+    l.returned_quantity = q->get_int(9);
+    o.lines.push_back(std::move(l));
+  }
+  return o;
+}
+
+Page<Order> OrderService::list(const Caller& caller, const OrderListParams& p) {
+  require(caller, Permission::kOrdersRead);
+  const int limit = clamp_limit(p.limit);
+  if (p.channel && !is_order_channel(*p.channel)) {
+    throw_invalid("channel",
+                  "must be one of store, phone, web, email, sms, chat, social, visit, import");
+  }
+  // Constant pieces chosen by the filters present: a small fixed set of statements, each able
+  // to use the (customer_id, placed_at, id) or (placed_at, id) index.
+  std::string sql = std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE 1 = 1";
+  std::vector<std::int64_t> ints;
+  std::optional<std::string> channel;
+  if (p.customer_id) {
+    sql += " AND o.customer_id = ?";
+    ints.push_back(*p.customer_id);
+  }
+  if (p.from) {
+    sql += " AND o.placed_at >= ?";
+    ints.push_back(*p.from);
+  }
+  if (p.to) {
+    sql += " AND o.placed_at < ?";
+    ints.push_back(*p.to);
+  }
+  if (p.cursor) {
+    KeysetPosition pos = decode_keyset_cursor(*p.cursor, "o", false);
+    sql += " AND (o.placed_at < ? OR (o.placed_at = ? AND o.id < ?))";
+    ints.push_back(pos.int_value);
+    ints.push_back(pos.int_value);
+    ints.push_back(pos.id);
+  }
+  if (p.channel) sql += " AND o.channel = ?";
+  sql += " ORDER BY o.placed_at DESC, o.id DESC LIMIT ?";
+  store::Query q(db_.reader(), sql);
+  int index = 1;
+  for (auto v : ints) q->bind_int(index++, v);
+  if (p.channel) q->bind_text(index++, *p.channel);
+  q->bind_int(index, limit + 1);
+  Page<Order> page;
+  while (q.step()) {
+    if (static_cast<int>(page.items.size()) == limit) {
+      const Order& last = page.items.back();
+      page.next_cursor = encode_keyset_cursor("o", last.placed_at, last.id);
+      break;
+    }
+    page.items.push_back(read_order(q.stmt()));
+  }
+  return page;
+}
+
+Page<Order> OrderService::list_for_customer(const Caller& caller, std::int64_t customer_id,
+                                            OrderListParams params) {
+  require(caller, Permission::kOrdersRead);
+  {
+    store::Query q(db_.reader(), "SELECT 1 FROM customers WHERE id = ?", customer_id);
+    if (!q.step()) throw_not_found("no customer with id " + std::to_string(customer_id), "id");
+  }
+  params.customer_id = customer_id;
+  return list(caller, params);
+}
+
+WriteOp<Order> OrderService::place(const Caller& caller, NewOrder order) {
+  require(caller, Permission::kOrdersWrite);
+  PreparedOrder prep = prepare_order(db_.reader(), caller, std::move(order), "");
+  return [caller, prep = std::move(prep)](store::Connection& conn) mutable {
+    return insert_order(conn, caller, std::move(prep));
+  };
+}
+
+WriteOp<std::vector<Order>> OrderService::place_bulk(const Caller& caller,
+                                                     std::vector<NewOrder> orders) {
+  require(caller, Permission::kImport);
+  require(caller, Permission::kOrdersWrite);
+  if (orders.empty()) throw_invalid("items", "must hold at least one item");
+  if (orders.size() > kMaxBulkItems) {
+    throw_invalid("items", "holds at most " + std::to_string(kMaxBulkItems) + " items");
+  }
+  BulkErrors errors(orders.size());
+  std::vector<PreparedOrder> prepared;
+  prepared.reserve(orders.size());
+  auto& conn = db_.reader();
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    try {
+      prepared.push_back(prepare_order(conn, caller, std::move(orders[i]), item_prefix(i)));
+    } catch (const Error& e) {
+      errors.add(i, e);
+    }
+  }
+  errors.throw_if_any();
+  return [caller, prepared = std::move(prepared)](store::Connection& c) mutable {
+    std::vector<Order> out;
+    out.reserve(prepared.size());
+    for (auto& p : prepared) out.push_back(insert_order(c, caller, std::move(p)));
+    return out;
+  };
+}
+
+}  // namespace rapport::app

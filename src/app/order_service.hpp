@@ -1,0 +1,112 @@
+#pragma once
+// Orders: a customer (optional: anonymous point-of-sale baskets), a channel, a location, a time
+// and lines (product, quantity, unit price, discount). The server computes every amount in
+// integer minor units (core/order_rules.hpp); all lines are in one currency, the products'.
+// Placing an order is one transaction: the order, its lines, an 'order_placed' entry in the
+// customer's timeline (when there is a customer) and an audit entry.
+//
+// Placing is built for throughput through the one writer: the products, the customer and the
+// amounts are resolved on the caller's thread (its own read connection), so the write op only
+// inserts rows with cached statements.
+//
+// Errors: invalid_argument (field named, e.g. "lines[2].quantity"), not_found (unknown order,
+// customer, product or SKU, field named), conflict (deleted or merged customer, deleted or
+// inactive product), forbidden.
+// Thread-safety: all methods may be called from any thread.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/caller.hpp"
+#include "app/page.hpp"
+#include "app/write_op.hpp"
+#include "core/time.hpp"
+#include "store/database.hpp"
+
+namespace rapport::app {
+
+struct OrderLine {
+  std::int64_t id = 0;
+  int line_no = 0;  // 1-based, in the order given
+  std::int64_t product_id = 0;
+  std::string sku;
+  std::string product_name;
+  std::int64_t quantity = 0;
+  std::int64_t unit_price_minor = 0;
+  std::int64_t discount_minor = 0;
+  std::int64_t total_minor = 0;  // quantity x unit price - discount
+  std::int64_t returned_quantity = 0;
+};
+
+struct Order {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> customer_id;
+  std::string kind = "sale";  // sale | cancellation (imported retail cancellations)
+  std::string channel;
+  std::optional<std::string> location;
+  TimeMs placed_at = 0;
+  std::string currency;
+  std::int64_t subtotal_minor = 0;
+  std::int64_t discount_minor = 0;
+  std::int64_t total_minor = 0;
+  std::int64_t refunded_minor = 0;  // sum of the refunds of its returns
+  std::optional<std::int64_t> user_id;
+  TimeMs created_at = 0;
+  std::vector<OrderLine> lines;  // empty in lists
+};
+
+struct NewOrderLine {
+  std::optional<std::int64_t> product_id;  // exactly one of product_id and sku
+  std::optional<std::string> sku;
+  std::int64_t quantity = 0;
+  std::optional<std::int64_t> unit_price_minor;  // default: the product's price
+  std::int64_t discount_minor = 0;
+};
+
+struct NewOrder {
+  std::optional<std::int64_t> customer_id;
+  std::string channel = "store";
+  std::optional<std::string> location;
+  std::optional<TimeMs> placed_at;  // default: now
+  std::vector<NewOrderLine> lines;
+};
+
+struct OrderListParams {
+  std::optional<std::int64_t> customer_id;
+  std::optional<TimeMs> from;  // placed_at >= from
+  std::optional<TimeMs> to;    // placed_at < to
+  std::optional<std::string> channel;
+  std::optional<std::string> cursor;
+  std::optional<int> limit;
+};
+
+// How far ahead of the server's clock an order's placed_at may be (a till's clock drifts).
+inline constexpr TimeMs kMaxOrderClockSkewMs = 24LL * 3600 * 1000;
+inline constexpr std::size_t kMaxLocation = 200;
+
+// True for a channel an order can come in on.
+bool is_order_channel(std::string_view channel) noexcept;
+
+class OrderService {
+ public:
+  explicit OrderService(store::Database& db) : db_(db) {}
+
+  // With its lines and the quantities returned of each.
+  Order get(const Caller& caller, std::int64_t id);
+  // Newest first (placed_at, then id), without lines.
+  Page<Order> list(const Caller& caller, const OrderListParams& params);
+  // The orders of one customer; not_found when there is no such customer.
+  Page<Order> list_for_customer(const Caller& caller, std::int64_t customer_id,
+                                OrderListParams params);
+
+  WriteOp<Order> place(const Caller& caller, NewOrder order);
+  // Up to kMaxBulkItems orders in one transaction, all or nothing; every failed item is
+  // reported (Error::items). Requires kImport and kOrdersWrite.
+  WriteOp<std::vector<Order>> place_bulk(const Caller& caller, std::vector<NewOrder> orders);
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace rapport::app
