@@ -13,7 +13,18 @@ RouteTable build_routes(Services& services) {
   add_user_routes(routes, services);
   add_audit_routes(routes, services);
   add_analytics_routes(routes, services);
+  add_product_routes(routes, services);
+  add_order_routes(routes, services);
+  add_settings_routes(routes, services);
   return routes;
+}
+
+std::optional<TimeMs> query_time(Exchange& ex, const char* name) {
+  auto v = ex.query(name);
+  if (!v) return std::nullopt;
+  auto t = parse_time(*v);
+  if (!t) throw_invalid(name, "must be a date or time such as 2026-11-23 or 2026-11-23T10:00:00Z");
+  return t;
 }
 
 std::string etag(std::int64_t version) {

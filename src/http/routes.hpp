@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/time.hpp"
+
 #include "http/route.hpp"
 
 namespace rapport::http {
@@ -15,11 +17,17 @@ void add_auth_routes(RouteTable& routes, Services& services);
 void add_user_routes(RouteTable& routes, Services& services);
 void add_audit_routes(RouteTable& routes, Services& services);
 void add_analytics_routes(RouteTable& routes, Services& services);
+void add_product_routes(RouteTable& routes, Services& services);
+void add_order_routes(RouteTable& routes, Services& services);
+void add_settings_routes(RouteTable& routes, Services& services);
 
 // The expected version of an update: the If-Match header ("3" or W/"3") or else the body's
 // "version" field; nullopt when neither is given.
 std::optional<std::int64_t> expected_version(Exchange& ex,
                                              std::optional<std::int64_t> body_version);
+// A time query parameter (RFC 3339 or a date); invalid_argument naming it when malformed.
+std::optional<TimeMs> query_time(Exchange& ex, const char* name);
+
 // The ETag header value for a record version.
 std::string etag(std::int64_t version);
 

@@ -6,16 +6,6 @@
 
 namespace rapport::http {
 
-namespace {
-std::optional<TimeMs> query_time(Exchange& ex, const char* name) {
-  auto v = ex.query(name);
-  if (!v) return std::nullopt;
-  auto t = parse_time(*v);
-  if (!t) throw_invalid(name, "must be a date or time such as 2026-11-23 or 2026-11-23T10:00:00Z");
-  return t;
-}
-}  // namespace
-
 void add_audit_routes(RouteTable& routes, Services& s) {
   routes.push_back({"GET",
                     "/api/v1/audit",

@@ -7,6 +7,10 @@
 
 #include "app/analytics_service.hpp"
 #include "app/auth_service.hpp"
+#include "app/category_service.hpp"
+#include "app/order_service.hpp"
+#include "app/product_service.hpp"
+#include "app/return_service.hpp"
 #include "app/user_service.hpp"
 #include "http/metrics.hpp"
 #include "http/route.hpp"
@@ -26,11 +30,22 @@ struct ServerConfig {
 // Everything handlers reach. Owned by the server, shared by all worker threads.
 struct Services {
   explicit Services(store::Database& database)
-      : db(database), auth(database), users(database), analytics(database) {}
+      : db(database),
+        auth(database),
+        users(database),
+        analytics(database),
+        categories(database),
+        products(database),
+        orders(database),
+        returns(database) {}
   store::Database& db;
   app::AuthService auth;
   app::UserService users;
   app::AnalyticsService analytics;
+  app::CategoryService categories;
+  app::ProductService products;
+  app::OrderService orders;
+  app::ReturnService returns;
   Metrics metrics;
 };
 

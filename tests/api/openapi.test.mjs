@@ -123,6 +123,26 @@ test("real responses have documented statuses and match the documented schemas",
   const tok = await s.request("POST", "/api/v1/tokens", { token: admin, json: { name: "doc" } });
   const big = JSON.stringify({ name: "x".repeat(1024 * 1024 + 1) });
   const JSON_CT = { "Content-Type": "application/json" };
+  const created = async (p, json) => {
+    const r = await s.request("POST", p, { token: admin, json });
+    assert.equal(r.status, 201, `${p}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const cat = await created("/api/v1/categories", { name: "Doc" });
+  const prod = await created("/api/v1/products",
+    { sku: "SHOP-1", name: "Doc product", price_minor: 999, currency: "USD", category_id: cat.id });
+  const gone = await created("/api/v1/products",
+    { sku: "SHOP-GONE", name: "Doc deleted", price_minor: 1, currency: "USD" });
+  assert.equal(sqlite(s.db,
+    "INSERT INTO customers (name, created_at, updated_at) VALUES ('Doc Customer', 0, 0)").status, 0);
+  const customerId = s.sql("SELECT max(id) AS id FROM customers")[0].id;
+  const order = await created("/api/v1/orders",
+    { customer_id: customerId, lines: [{ product_id: prod.id, quantity: 5 }] });
+  const oldOrder = await created("/api/v1/orders",
+    { lines: [{ product_id: prod.id, quantity: 1 }], placed_at: "2020-01-01T00:00:00Z" });
+  const ret = await created(`/api/v1/orders/${order.id}/returns`,
+    { lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] });
+  const lineOf = (o, quantity) => ({ lines: [{ order_line_id: o.lines[0].id, quantity }] });
 
   // route key -> list of [path, request options, expected status].
   const samples = {
@@ -221,6 +241,134 @@ test("real responses have documented statuses and match the documented schemas",
       ["/api/v1/customers/900001/scores", { token: admin }, 200],
       ["/api/v1/customers/999999/scores", { token: admin }, 404],
     ],
+    "GET /api/v1/categories": [
+      ["/api/v1/categories?limit=2", { token: admin }, 200],
+      ["/api/v1/categories?limit=0", { token: admin }, 400],
+    ],
+    "POST /api/v1/categories": [
+      ["/api/v1/categories", { token: admin, json: { name: "Tea", parent_id: cat.id } }, 201],
+      ["/api/v1/categories", { token: admin, json: { name: "Tea", parent_id: cat.id } }, 409],
+      ["/api/v1/categories", { token: admin, json: { name: "X", parent_id: 999999 } }, 404],
+      ["/api/v1/categories", { token: admin, json: { name: "A > B" } }, 400],
+      ["/api/v1/categories", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/categories", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/categories/{id}": [
+      [`/api/v1/categories/${cat.id}`, { token: admin }, 200],
+      ["/api/v1/categories/999999", { token: admin }, 404],
+    ],
+    "PATCH /api/v1/categories/{id}": [
+      [`/api/v1/categories/${cat.id}`, { token: admin, json: { name: "Documents" } }, 200],
+      [`/api/v1/categories/${cat.id}`, { token: admin, json: {} }, 400],
+      ["/api/v1/categories/999999", { token: admin, json: { name: "X" } }, 404],
+      [`/api/v1/categories/${cat.id}`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`/api/v1/categories/${cat.id}`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/products": [
+      [`/api/v1/products?q=doc&category_id=${cat.id}&sort=-price_minor&limit=1`, { token: admin }, 200],
+      ["/api/v1/products?sort=colour", { token: admin }, 400],
+    ],
+    "POST /api/v1/products": [
+      ["/api/v1/products", { token: admin, json: { sku: "SHOP-2", name: "Two", price_minor: 5, currency: "EUR" } }, 201],
+      ["/api/v1/products", { token: admin, json: { sku: "SHOP-2", name: "Two", price_minor: 5, currency: "EUR" } }, 409],
+      ["/api/v1/products", { token: admin, json: { sku: "SHOP-3", name: "3", price_minor: 5, currency: "EUR", category_id: 999999 } }, 404],
+      ["/api/v1/products", { token: admin, json: { sku: "SHOP-3", name: "3", price_minor: -5, currency: "EUR" } }, 400],
+      ["/api/v1/products", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/products", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "POST /api/v1/products/bulk": [
+      ["/api/v1/products/bulk", { token: admin, json: { upsert: true, items: [
+        { sku: "SHOP-1", name: "Doc product", price_minor: 999, currency: "USD", category_id: cat.id },
+        { sku: "SHOP-B", name: "Bulk", price_minor: 1, currency: "USD" }] } }, 200],
+      ["/api/v1/products/bulk", { token: admin, json: { items: [
+        { sku: "SHOP-B", name: "Bulk", price_minor: 1, currency: "USD" }] } }, 409],
+      ["/api/v1/products/bulk", { token: admin, json: { items: [
+        { sku: "SHOP-C", name: "Bulk", price_minor: 1, currency: "USD", category_id: 999999 }] } }, 404],
+      ["/api/v1/products/bulk", { token: admin, json: { items: [{ sku: "" }] } }, 400],
+      ["/api/v1/products/bulk", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/products/bulk", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/products/by-sku/{sku}": [
+      ["/api/v1/products/by-sku/SHOP-1", { token: admin }, 200],
+      ["/api/v1/products/by-sku/NOPE%2F1", { token: admin }, 404],
+    ],
+    "GET /api/v1/products/{id}": [
+      [`/api/v1/products/${prod.id}`, { token: admin }, 200],
+      ["/api/v1/products/999999", { token: admin }, 404],
+    ],
+    "PATCH /api/v1/products/{id}": [
+      [`/api/v1/products/${prod.id}`, { token: admin, json: { price_minor: 1099 } }, 200],
+      [`/api/v1/products/${prod.id}`, { token: admin, json: { name: "X", version: 1 } }, 409],
+      [`/api/v1/products/${prod.id}`, { token: admin, json: { colour: "red" } }, 400],
+      ["/api/v1/products/999999", { token: admin, json: { name: "X" } }, 404],
+      [`/api/v1/products/${prod.id}`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`/api/v1/products/${prod.id}`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "DELETE /api/v1/products/{id}": [
+      [`/api/v1/products/${gone.id}`, { token: admin }, 200],
+      [`/api/v1/products/${gone.id}`, { token: admin }, 409],
+      [`/api/v1/products/${gone.id}`, { token: admin, headers: { "If-Match": "x" } }, 400],
+      ["/api/v1/products/999999", { token: admin }, 404],
+    ],
+    "POST /api/v1/products/{id}/restore": [
+      [`/api/v1/products/${gone.id}/restore`, { token: admin }, 200],
+      [`/api/v1/products/${gone.id}/restore`, { token: admin }, 409],
+      [`/api/v1/products/${gone.id}/restore?x=1`, { token: admin }, 400],
+      ["/api/v1/products/999999/restore", { token: admin }, 404],
+    ],
+    "GET /api/v1/orders": [
+      [`/api/v1/orders?customer_id=${customerId}&from=2020-01-01&channel=store&limit=1`, { token: admin }, 200],
+      ["/api/v1/orders?channel=fax", { token: admin }, 400],
+    ],
+    "POST /api/v1/orders": [
+      ["/api/v1/orders", { token: admin, json: { lines: [{ sku: "SHOP-1", quantity: 2, discount_minor: 100 }] } }, 201],
+      ["/api/v1/orders", { token: admin, json: { lines: [{ sku: "NOPE", quantity: 2 }] } }, 404],
+      ["/api/v1/orders", { token: admin, json: { lines: [{ sku: "SHOP-1", quantity: 0 }] } }, 400],
+      ["/api/v1/orders", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/orders", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "POST /api/v1/orders/bulk": [
+      ["/api/v1/orders/bulk", { token: admin, json: { items: [{ lines: [{ sku: "SHOP-1", quantity: 1 }] }] } }, 201],
+      ["/api/v1/orders/bulk", { token: admin, json: { items: [{ lines: [{ sku: "NOPE", quantity: 1 }] }] } }, 404],
+      ["/api/v1/orders/bulk", { token: admin, json: { items: [{ lines: [{ sku: "SHOP-1", quantity: -1 }] }] } }, 400],
+      ["/api/v1/orders/bulk", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/orders/bulk", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/orders/{id}": [
+      [`/api/v1/orders/${order.id}`, { token: admin }, 200],
+      ["/api/v1/orders/999999", { token: admin }, 404],
+    ],
+    "GET /api/v1/orders/{id}/returns": [
+      [`/api/v1/orders/${order.id}/returns`, { token: admin }, 200],
+      [`/api/v1/orders/${order.id}/returns?limit=0`, { token: admin }, 400],
+      ["/api/v1/orders/999999/returns", { token: admin }, 404],
+    ],
+    "POST /api/v1/orders/{id}/returns": [
+      [`/api/v1/orders/${order.id}/returns`, { token: admin, json: lineOf(order, 1) }, 201],
+      [`/api/v1/orders/${order.id}/returns`, { token: admin, json: lineOf(order, 4) }, 409],
+      [`/api/v1/orders/${oldOrder.id}/returns`, { token: admin, json: lineOf(oldOrder, 1) }, 409],
+      [`/api/v1/orders/${order.id}/returns`, { token: admin, json: lineOf(order, 0) }, 400],
+      ["/api/v1/orders/999999/returns", { token: admin, json: lineOf(order, 1) }, 404],
+      [`/api/v1/orders/${order.id}/returns`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`/api/v1/orders/${order.id}/returns`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/returns/{id}": [
+      [`/api/v1/returns/${ret.id}`, { token: admin }, 200],
+      ["/api/v1/returns/999999", { token: admin }, 404],
+    ],
+    "GET /api/v1/customers/{id}/orders": [
+      [`/api/v1/customers/${customerId}/orders`, { token: admin }, 200],
+      [`/api/v1/customers/${customerId}/orders?from=yesterday`, { token: admin }, 400],
+      ["/api/v1/customers/999999/orders", { token: admin }, 404],
+    ],
+    "GET /api/v1/settings": [["/api/v1/settings", { token: analyst.token }, 200]],
+    "PUT /api/v1/settings/{key}": [
+      ["/api/v1/settings/return_window_days", { token: admin, json: { value: 30 } }, 200],
+      ["/api/v1/settings/return_window_days", { token: admin, json: { value: "soon" } }, 400],
+      ["/api/v1/settings/colour", { token: admin, json: { value: "red" } }, 404],
+      ["/api/v1/settings/currency", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/settings/currency", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
   };
   // Rows the analytics samples read (written with SQL: no route is needed).
   const seeded = sqlite(s.db, `INSERT INTO customers (id, name, created_at, updated_at)
@@ -229,7 +377,8 @@ test("real responses have documented statuses and match the documented schemas",
       VALUES ('DOC-1', 'Doc product', 100, 'USD', 0, 0);`);
   assert.equal(seeded.status, 0, seeded.stderr);
   // Permissions every role holds: the analyst is not refused them.
-  const HELD_BY_ANALYST = new Set(["signed_in", "analytics.read", "analytics.refresh"]);
+  const HELD_BY_ANALYST = new Set(["signed_in", "analytics.read", "analytics.refresh",
+    "customers.read", "products.read", "orders.read", "settings.read", "export"]);
   // Every protected operation: 401 without a token, 403 for a role without the permission.
   for (const r of table) {
     const key = `${r.method} ${r.path}`;

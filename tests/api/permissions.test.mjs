@@ -37,6 +37,28 @@ const TABLE = {
   "GET /api/v1/products/{sku}/bought-together": ALL,
   "GET /api/v1/customers/{id}/recommendations": ALL,
   "GET /api/v1/customers/{id}/scores": ALL,
+  "GET /api/v1/categories": ALL,
+  "POST /api/v1/categories": ["admin", "manager"],
+  "GET /api/v1/categories/{id}": ALL,
+  "PATCH /api/v1/categories/{id}": ["admin", "manager"],
+  "GET /api/v1/products": ALL,
+  "POST /api/v1/products": ["admin", "manager"],
+  "POST /api/v1/products/bulk": ["admin", "manager"],
+  "GET /api/v1/products/by-sku/{sku}": ALL,
+  "GET /api/v1/products/{id}": ALL,
+  "PATCH /api/v1/products/{id}": ["admin", "manager"],
+  "DELETE /api/v1/products/{id}": ["admin", "manager"],
+  "POST /api/v1/products/{id}/restore": ["admin", "manager"],
+  "GET /api/v1/orders": ALL,
+  "POST /api/v1/orders": ["admin", "manager", "sales", "service"],
+  "POST /api/v1/orders/bulk": ["admin", "manager"],
+  "GET /api/v1/orders/{id}": ALL,
+  "GET /api/v1/orders/{id}/returns": ALL,
+  "POST /api/v1/orders/{id}/returns": ["admin", "manager", "sales", "service"],
+  "GET /api/v1/returns/{id}": ALL,
+  "GET /api/v1/customers/{id}/orders": ALL,
+  "GET /api/v1/settings": ALL,
+  "PUT /api/v1/settings/{key}": ["admin"],
 };
 
 let s;
@@ -47,6 +69,7 @@ let apiTokenId;
 let table;
 // A customer and a product the analytics routes read (written with SQL: no route is needed).
 const analyticsCustomer = 900001;
+let shop;  // catalogue and order fixtures: {category, product, order, ret, customer, doomed, deleted}
 let seq = 0;
 
 // A plausible request for each route, and the status it gets when allowed.
@@ -97,6 +120,58 @@ function plausible(key, role) {
         json: { name: `integration ${seq}`, user_id: victim.id } };
     case "DELETE /api/v1/tokens/{id}":
       return { method: "DELETE", path: `/api/v1/tokens/${apiTokenId}`, ok: 200 };
+    case "GET /api/v1/categories":
+    case "GET /api/v1/products":
+    case "GET /api/v1/orders":
+    case "GET /api/v1/settings":
+      return { method: "GET", path: key.split(" ")[1], ok: 200 };
+    case "POST /api/v1/categories":
+      return { method: "POST", path: "/api/v1/categories", ok: 201,
+        json: { name: `Category ${role} ${seq}`, parent_id: shop.category.id } };
+    case "GET /api/v1/categories/{id}":
+      return { method: "GET", path: `/api/v1/categories/${shop.category.id}`, ok: 200 };
+    case "PATCH /api/v1/categories/{id}":
+      return { method: "PATCH", path: `/api/v1/categories/${shop.category.id}`, ok: 200,
+        json: { name: `Renamed ${role} ${seq}` } };
+    case "POST /api/v1/products":
+      return { method: "POST", path: "/api/v1/products", ok: 201,
+        json: { sku: `PERM-${role}-${seq}`, name: "Permission test", price_minor: 100,
+          currency: "USD" } };
+    case "POST /api/v1/products/bulk":
+      return { method: "POST", path: "/api/v1/products/bulk", ok: 200,
+        json: { items: [{ sku: `BULK-${role}-${seq}`, name: "Bulk", price_minor: 1,
+          currency: "USD" }] } };
+    case "GET /api/v1/products/by-sku/{sku}":
+      return { method: "GET", path: `/api/v1/products/by-sku/${shop.product.sku}`, ok: 200 };
+    case "GET /api/v1/products/{id}":
+      return { method: "GET", path: `/api/v1/products/${shop.product.id}`, ok: 200 };
+    case "PATCH /api/v1/products/{id}":
+      return { method: "PATCH", path: `/api/v1/products/${shop.product.id}`, ok: 200,
+        json: { name: `Renamed by ${role}` } };
+    case "DELETE /api/v1/products/{id}":
+      return { method: "DELETE", path: `/api/v1/products/${shop.doomed[role].id}`, ok: 200 };
+    case "POST /api/v1/products/{id}/restore":
+      return { method: "POST", path: `/api/v1/products/${shop.deleted[role].id}/restore`, ok: 200 };
+    case "POST /api/v1/orders":
+      return { method: "POST", path: "/api/v1/orders", ok: 201,
+        json: { customer_id: shop.customer, lines: [{ product_id: shop.product.id, quantity: 1 }] } };
+    case "POST /api/v1/orders/bulk":
+      return { method: "POST", path: "/api/v1/orders/bulk", ok: 201,
+        json: { items: [{ lines: [{ sku: shop.product.sku, quantity: 2 }] }] } };
+    case "GET /api/v1/orders/{id}":
+      return { method: "GET", path: `/api/v1/orders/${shop.order.id}`, ok: 200 };
+    case "GET /api/v1/orders/{id}/returns":
+      return { method: "GET", path: `/api/v1/orders/${shop.order.id}/returns`, ok: 200 };
+    case "POST /api/v1/orders/{id}/returns":
+      return { method: "POST", path: `/api/v1/orders/${shop.order.id}/returns`, ok: 201,
+        json: { reason: `by ${role}`, lines: [{ order_line_id: shop.order.lines[0].id, quantity: 1 }] } };
+    case "GET /api/v1/returns/{id}":
+      return { method: "GET", path: `/api/v1/returns/${shop.ret.id}`, ok: 200 };
+    case "GET /api/v1/customers/{id}/orders":
+      return { method: "GET", path: `/api/v1/customers/${shop.customer}/orders`, ok: 200 };
+    case "PUT /api/v1/settings/{key}":
+      return { method: "PUT", path: "/api/v1/settings/return_window_days", ok: 200,
+        json: { value: 30 } };
     default:
       throw new Error(`no plausible request for ${key}: add one to permissions.test.mjs`);
   }
@@ -123,7 +198,39 @@ before(async () => {
   const refreshed = await s.request("POST", "/api/v1/analytics/refresh",
     { token: adminToken, json: {} });
   assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+  shop = await makeShop();
 });
+
+// Catalogue and order fixtures for the routes of products, orders and returns.
+async function makeShop() {
+  const post = async (path, json, want = 201) => {
+    const r = await s.request("POST", path, { token: adminToken, json });
+    assert.equal(r.status, want, `${path}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const out = { doomed: {}, deleted: {} };
+  out.category = await post("/api/v1/categories", { name: "Permissions" });
+  out.product = await post("/api/v1/products",
+    { sku: "SHOP-1", name: "Fixture", price_minor: 250, currency: "USD", category_id: out.category.id });
+  for (const role of ROLES) {
+    out.doomed[role] = await post("/api/v1/products",
+      { sku: `DOOMED-${role}`, name: "To delete", price_minor: 1, currency: "USD" });
+    const d = await post("/api/v1/products",
+      { sku: `DELETED-${role}`, name: "To restore", price_minor: 1, currency: "USD" });
+    const r = await s.request("DELETE", `/api/v1/products/${d.id}`, { token: adminToken });
+    assert.equal(r.status, 200);
+    out.deleted[role] = d;
+  }
+  const ins = sqlite(s.db,
+    "INSERT INTO customers (name, created_at, updated_at) VALUES ('Permission Customer', 0, 0)");
+  assert.equal(ins.status, 0, ins.stderr);
+  out.customer = s.sql("SELECT max(id) AS id FROM customers")[0].id;
+  out.order = await post("/api/v1/orders",
+    { customer_id: out.customer, lines: [{ product_id: out.product.id, quantity: 100 }] });
+  out.ret = await post(`/api/v1/orders/${out.order.id}/returns`,
+    { lines: [{ order_line_id: out.order.lines[0].id, quantity: 1 }] });
+  return out;
+}
 after(async () => { await s.stop(); });
 
 test("the table holds exactly the routes of `rapport routes`", () => {
