@@ -24,6 +24,8 @@ std::string_view error_code_name(ErrorCode code) noexcept {
       return "unsupported_media_type";
     case ErrorCode::kPreconditionFailed:
       return "precondition_failed";
+    case ErrorCode::kMethodNotAllowed:
+      return "method_not_allowed";
     case ErrorCode::kInternal:
       return "internal";
   }

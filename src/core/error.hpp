@@ -1,7 +1,8 @@
 #pragma once
 // The one error type of Rapport. Errors that end a request are thrown as rapport::Error and
 // mapped to an HTTP status and a JSON body {"error":{"code","message","field"}} in exactly one
-// place (http/error_mapping). Expected outcomes inside algorithms are returned as values.
+// place (map_error in http/exchange.cpp). Expected outcomes inside algorithms are returned as
+// values.
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@ enum class ErrorCode {
   kPayloadTooLarge,
   kUnsupportedMediaType,
   kPreconditionFailed,
+  kMethodNotAllowed,  // a known path asked with a method it does not take (HTTP 405)
   kInternal,
 };
 

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "http/json_reader.hpp"
+#include "http/request_checks.hpp"
 #include "http/route.hpp"
 
 namespace rapport::http {
@@ -65,6 +66,8 @@ int status_of(ErrorCode code) {
       return 409;
     case ErrorCode::kPreconditionFailed:
       return 412;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
     case ErrorCode::kPayloadTooLarge:
       return 413;
     case ErrorCode::kUnsupportedMediaType:
@@ -165,10 +168,13 @@ std::int64_t Exchange::id_param(const char* name) const {
   return id;
 }
 
+const restinio::query_string_params_t& Exchange::query_params() const {
+  if (!query_) query_ = parse_query_string(req_->header().query());
+  return *query_;
+}
+
 std::optional<std::string> Exchange::query(const char* name) const {
-  auto& self = const_cast<Exchange&>(*this);  // lazily parsed cache
-  if (!self.query_) self.query_ = restinio::parse_query(req_->header().query());
-  auto v = self.query_->get_param(name);
+  auto v = query_params().get_param(name);
   if (!v) return std::nullopt;
   return std::string(*v);
 }
@@ -244,9 +250,9 @@ void Exchange::reply_no_content() {
   send(204, {}, {}, {});
 }
 
-void Exchange::reply_error(std::exception_ptr error) {
+void Exchange::reply_error(std::exception_ptr error,
+                           std::vector<std::pair<std::string, std::string>> headers) {
   ErrorReply e = map_error(error, request_id_);
-  std::vector<std::pair<std::string, std::string>> headers;
   if (e.retry_after > 0) headers.emplace_back("Retry-After", std::to_string(e.retry_after));
   if (e.status == 401) headers.emplace_back("WWW-Authenticate", "Bearer");
   send(e.status, e.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),

@@ -50,6 +50,9 @@ class Exchange {
   // A path parameter as text, or as an id (anything but a positive integer is not_found).
   std::string path_param(const char* name) const;
   std::int64_t id_param(const char* name = "id") const;
+  // The parsed query string (parsed once, with QueryTraits of http/request_checks.hpp); broken
+  // %-encoding throws invalid_argument naming the parameter.
+  const restinio::query_string_params_t& query_params() const;
   std::optional<std::string> query(const char* name) const;
   std::optional<int> query_int(const char* name, int min, int max) const;
   std::optional<bool> query_bool(const char* name) const;
@@ -64,8 +67,10 @@ class Exchange {
   void reply_text(int status, std::string body, std::string content_type,
                   std::vector<std::pair<std::string, std::string>> headers = {});
   void reply_no_content();
-  // Maps an exception to the JSON error body (the one place that does so).
-  void reply_error(std::exception_ptr error);
+  // Maps an exception to the JSON error body (the one place that does so); `headers` are added
+  // (e.g. Allow on a 405).
+  void reply_error(std::exception_ptr error,
+                   std::vector<std::pair<std::string, std::string>> headers = {});
 
   // Submits a write; when it has committed, `on_ok` builds the reply (errors from the op, the
   // commit or on_ok itself become error replies).
@@ -96,7 +101,7 @@ class Exchange {
   std::string request_id_;
   app::Caller caller_;
   std::optional<nlohmann::json> json_;
-  std::optional<restinio::query_string_params_t> query_;
+  mutable std::optional<restinio::query_string_params_t> query_;  // parsed on first use
   std::chrono::steady_clock::time_point start_;
   std::weak_ptr<Exchange> self_;
   bool replied_ = false;

@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "http/exchange.hpp"
+#include "http/request_checks.hpp"
 
 namespace rapport::http {
 
@@ -62,14 +63,25 @@ std::string next_request_id() {
   return fmt::format("{}-{:x}", prefix, ++counter);
 }
 
-bool valid_client_request_id(std::string_view v) {
-  if (v.empty() || v.size() > 64) return false;
-  for (char c : v) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
+// The client's id when it is usable (see valid_client_request_id), else a new one.
+std::string request_id_for(const restinio::request_t& req) {
+  if (auto v = req.header().opt_value_of("X-Request-Id"); v && valid_client_request_id(*v)) {
+    return std::string(*v);
   }
-  return true;
+  return next_request_id();
+}
+
+// The methods the route table has for `path`, as an Allow header value ("GET, PATCH"); empty
+// when no route has this path.
+std::string allowed_methods(const RouteTable& routes, std::string_view path) {
+  std::string allow;
+  for (const Route& route : routes) {
+    if (!path_matches_template(route.path, path)) continue;
+    if (allow.find(route.method) != std::string::npos) continue;
+    if (!allow.empty()) allow += ", ";
+    allow += route.method;
+  }
+  return allow;
 }
 
 std::string content_type_for(const std::filesystem::path& p) {
@@ -152,14 +164,8 @@ void Server::run_until_signal() {
         method_id(route.method), to_express_path(route.path),
         [r, &sink, &services, max_body](restinio::request_handle_t req,
                                         restinio::router::route_params_t params) {
-          std::string rid;
-          if (auto v = req->header().opt_value_of("X-Request-Id");
-              v && valid_client_request_id(*v)) {
-            rid = std::string(*v);
-          } else {
-            rid = next_request_id();
-          }
-          auto ex = std::make_shared<Exchange>(req, std::move(params), r, sink, std::move(rid));
+          auto ex =
+              std::make_shared<Exchange>(req, std::move(params), r, sink, request_id_for(*req));
           ex->set_self(ex);
           try {
             if (r->permission) {
@@ -172,16 +178,12 @@ void Server::run_until_signal() {
               app::require(ex->caller(), *r->permission);
             }
             // Unknown query parameters are refused, so a misspelt filter never passes silently.
-            const auto qs = req->header().query();
-            if (!qs.empty()) {
-              auto qp =
-                  restinio::parse_query<restinio::parse_query_traits::javascript_compatible>(qs);
-              for (const auto& [k, v] : qp) {
-                bool known = false;
-                for (const auto& name : r->query_params) known = known || name == k;
-                if (!known) {
-                  throw_invalid(std::string(k), "is not a query parameter of this endpoint");
-                }
+            // Parsed by the Exchange, so handlers read exactly what was checked here.
+            for (const auto& [k, v] : ex->query_params()) {
+              bool known = false;
+              for (const auto& name : r->query_params) known = known || name == k;
+              if (!known) {
+                throw_invalid(std::string(k), "is not a query parameter of this endpoint");
               }
             }
             if (r->body == BodyKind::kJson) {
@@ -192,8 +194,7 @@ void Server::run_until_signal() {
                     "body");
               }
               auto ct = req->header().opt_value_of(restinio::http_field::content_type);
-              std::string_view ctv = ct ? *ct : std::string_view{};
-              if (ctv.substr(0, 16) != "application/json") {
+              if (!ct || !is_json_content_type(*ct)) {
                 throw Error(ErrorCode::kUnsupportedMediaType,
                             "send the body as 'Content-Type: application/json'", "Content-Type");
               }
@@ -207,11 +208,22 @@ void Server::run_until_signal() {
   }
 
   const std::string web_root = config_.web_root;
-  router->non_matched_request_handler([&sink, web_root](restinio::request_handle_t req) {
+  const RouteTable& routes = routes_;
+  router->non_matched_request_handler([&sink, &routes, web_root](restinio::request_handle_t req) {
     auto ex = std::make_shared<Exchange>(req, restinio::router::route_params_t{}, nullptr, sink,
-                                         next_request_id());
+                                         request_id_for(*req));
     ex->set_self(ex);
     const std::string path(req->header().path());
+    // A known path with a method it does not take: 405 naming the methods it does take.
+    if (std::string allow = allowed_methods(routes, path); !allow.empty()) {
+      ex->reply_error(
+          std::make_exception_ptr(Error(ErrorCode::kMethodNotAllowed,
+                                        std::string(req->header().method().c_str()) + " " + path +
+                                            " is not allowed; use " + allow,
+                                        "method")),
+          {{"Allow", allow}});
+      return restinio::request_accepted();
+    }
     bool is_get = req->header().method() == restinio::http_method_get();
     if (is_get && !web_root.empty() && path.rfind("/api/", 0) != 0) {
       // The web UI: a file under web_root, or index.html for the app's own routes.

@@ -200,10 +200,12 @@ test("no route edits or deletes audit entries", async () => {
   const writes = routes().filter((r) => r.path.startsWith("/api/v1/audit") && r.method !== "GET");
   assert.deepEqual(writes, []);
   const [{ n }] = s.sql("SELECT count(*) AS n FROM audit_log");
-  for (const [method, path] of [["DELETE", "/api/v1/audit"], ["DELETE", "/api/v1/audit/1"],
-    ["PATCH", "/api/v1/audit/1"], ["PUT", "/api/v1/audit/1"], ["POST", "/api/v1/audit"]]) {
+  // The list answers 405 (it only takes GET); no single entry is addressable at all.
+  for (const [method, path, status] of [["DELETE", "/api/v1/audit", 405],
+    ["DELETE", "/api/v1/audit/1", 404], ["PATCH", "/api/v1/audit/1", 404],
+    ["PUT", "/api/v1/audit/1", 404], ["POST", "/api/v1/audit", 405]]) {
     const r = await s.request(method, path, { token: admin, json: { action: "nothing" } });
-    assert.equal(r.status, 404, `${method} ${path}`);
+    assert.equal(r.status, status, `${method} ${path}`);
   }
   assert.deepEqual(s.sql("SELECT count(*) AS n FROM audit_log"), [{ n }]);
 });

@@ -158,12 +158,16 @@ test("a client's X-Request-Id is echoed; an unusable one is replaced", async () 
   }
 });
 
-test("unmatched requests echo the client's X-Request-Id too", {
-  todo: "server bug in src/http/server.cpp: the non-matched handler ignores X-Request-Id",
-}, async () => {
+test("unmatched requests echo the client's X-Request-Id too", async () => {
   const r = await s.request("GET", "/api/v1/nothing", { headers: { "X-Request-Id": "client-404" } });
   assert.equal(r.status, 404);
   assert.equal(r.headers.get("x-request-id"), "client-404");
+  const m = await s.request("DELETE", "/api/v1/users/1", { headers: { "X-Request-Id": "client-405" } });
+  assert.equal(m.status, 405);
+  assert.equal(m.headers.get("x-request-id"), "client-405");
+  const bad = await s.request("GET", "/api/v1/nothing", { headers: { "X-Request-Id": "a b" } });
+  assert.match(bad.headers.get("x-request-id"), /^[A-Za-z0-9._-]{1,64}$/);
+  assert.notEqual(bad.headers.get("x-request-id"), "a b");
 });
 
 async function accessLogLines(expectAtLeast) {
