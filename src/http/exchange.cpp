@@ -231,8 +231,7 @@ void Exchange::send(int status, std::string body, std::string_view content_type,
   resp.done();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string route_key = route_ != nullptr ? route_->key() : std::string("unmatched");
-  sink_.on_response(route_key, std::string(method()), std::string(path()), status, secs,
-                    request_id_, caller_.user_id);
+  sink_.on_response(route_key, method(), path(), status, secs, request_id_, caller_.user_id);
 }
 
 void Exchange::reply(int status, const nlohmann::json& body,

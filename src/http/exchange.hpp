@@ -31,9 +31,9 @@ struct Route;
 class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
-  virtual void on_response(const std::string& route_key, const std::string& method,
-                           const std::string& path, int status, double seconds,
-                           const std::string& request_id, std::optional<std::int64_t> user_id) = 0;
+  virtual void on_response(std::string_view route_key, std::string_view method,
+                           std::string_view path, int status, double seconds,
+                           std::string_view request_id, std::optional<std::int64_t> user_id) = 0;
 };
 
 class Exchange {

@@ -4,10 +4,12 @@
 
 namespace rapport::http {
 
-void Metrics::observe(const std::string& route, int status, double seconds) {
+void Metrics::observe(std::string_view route, int status, double seconds) {
   std::lock_guard lock(mu_);
-  ++requests_[{route, status}];
-  auto& h = latency_[route];
+  auto it = routes_.find(route);
+  if (it == routes_.end()) it = routes_.emplace(std::string(route), RouteStats{}).first;
+  RouteStats& h = it->second;
+  ++h.requests[status];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++h.buckets[i];
   }
@@ -41,13 +43,15 @@ std::string Metrics::render() const {
   std::string out;
   out += "# HELP rapport_http_requests_total HTTP requests by route and status.\n";
   out += "# TYPE rapport_http_requests_total counter\n";
-  for (const auto& [key, n] : requests_) {
-    out += fmt::format("rapport_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n",
-                       escape_label(key.first), key.second, n);
+  for (const auto& [route, h] : routes_) {
+    for (const auto& [status, n] : h.requests) {
+      out += fmt::format("rapport_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n",
+                         escape_label(route), status, n);
+    }
   }
   out += "# HELP rapport_http_request_duration_seconds HTTP request latency by route.\n";
   out += "# TYPE rapport_http_request_duration_seconds histogram\n";
-  for (const auto& [route, h] : latency_) {
+  for (const auto& [route, h] : routes_) {
     std::string r = escape_label(route);
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       out +=

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,20 +20,21 @@ class Metrics {
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
-  void observe(const std::string& route, int status, double seconds);
+  void observe(std::string_view route, int status, double seconds);
   // A gauge computed when scraped.
   void add_gauge(std::string name, std::string help, std::function<double()> read);
   std::string render() const;
 
  private:
-  struct Histogram {
+  struct RouteStats {
+    std::map<int, std::uint64_t> requests;  // by status
     std::array<std::uint64_t, kBuckets.size()> buckets{};
     std::uint64_t count = 0;
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  // Looked up by string_view (std::less<>): no string is built per request.
+  std::map<std::string, RouteStats, std::less<>> routes_;
   struct Gauge {
     std::string name;
     std::string help;

@@ -8,12 +8,10 @@
 #include <fstream>
 
 #include <fmt/format.h>
-#include <spdlog/async.h>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "http/access_log.hpp"
 #include "http/exchange.hpp"
 #include "http/request_checks.hpp"
 
@@ -102,38 +100,18 @@ std::string content_type_for(const std::filesystem::path& p) {
 
 struct Server::Impl : public ResponseSink {
   explicit Impl(const ServerConfig& config) {
-    if (config.access_log == "off") return;
-    spdlog::init_thread_pool(8192, 1);
-    if (config.access_log == "-") {
-      access = spdlog::create_async<spdlog::sinks::stdout_sink_mt>("access");
-    } else {
-      access = spdlog::create_async<spdlog::sinks::basic_file_sink_mt>("access", config.access_log);
-    }
-    access->set_pattern("%v");
-    access->flush_on(spdlog::level::info);
-  }
-  ~Impl() override {
-    if (access) spdlog::drop("access");
+    if (config.access_log != "off") access = std::make_unique<AccessLog>(config.access_log);
   }
 
-  void on_response(const std::string& route_key, const std::string& method, const std::string& path,
-                   int status, double seconds, const std::string& request_id,
+  void on_response(std::string_view route_key, std::string_view method, std::string_view path,
+                   int status, double seconds, std::string_view request_id,
                    std::optional<std::int64_t> user_id) override {
     metrics->observe(route_key, status, seconds);
-    if (!access) return;
-    nlohmann::json line = {{"ts", format_time(now_ms())},
-                           {"request_id", request_id},
-                           {"method", method},
-                           {"path", path},
-                           {"route", route_key},
-                           {"status", status},
-                           {"duration_ms", seconds * 1000.0}};
-    line["user_id"] = user_id ? nlohmann::json(*user_id) : nlohmann::json(nullptr);
-    access->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (access) access->write({request_id, method, path, route_key, status, seconds, user_id});
   }
 
   Metrics* metrics = nullptr;
-  std::shared_ptr<spdlog::logger> access;
+  std::unique_ptr<AccessLog> access;
 };
 
 Server::Server(ServerConfig config, store::Database& db)
