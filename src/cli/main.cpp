@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -237,7 +238,18 @@ int run(int argc, char** argv) {
     auto caller = app::Caller::operator_cli();
     if (*serve) {
       auto [host, port] = parse_listen(s.listen);
-      store::Database db(s.db);
+      store::DatabaseOptions db_opts;
+      // For bench/http only (what write grouping buys): 1 commits every write on its own. Not a
+      // setting: grouping keeps every guarantee, so there is no reason to turn it off in use.
+      if (const char* g = std::getenv("RAPPORT_BENCH_MAX_WRITE_GROUP")) {
+        int n = std::atoi(g);
+        if (n < 1) {
+          throw Error(ErrorCode::kInvalidArgument, "must be a positive integer",
+                      "RAPPORT_BENCH_MAX_WRITE_GROUP");
+        }
+        db_opts.max_write_group = static_cast<std::size_t>(n);
+      }
+      store::Database db(s.db, db_opts);
       http::ServerConfig cfg;
       cfg.address = host;
       cfg.port = port;
