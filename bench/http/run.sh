@@ -114,12 +114,15 @@ results=$WORK/results.txt
 run_wrk() {  # label url script server_pid [env...]
   local label=$1 url=$2 script=$3 pid=$4
   shift 4
-  local c0 c1 out
+  local c0 c1 out wcpu
   c0=$(cpu_ticks "$pid")
-  out=$(env "$@" wrk -t2 -c$CONNS -d"${DURATION}s" --latency -s "bench/http/$script" "$url")
+  # wrk's own CPU (user + system seconds) too: it shares the two cores with the server.
+  out=$( { TIMEFORMAT='wrk-cpu %U %S'; time env "$@" wrk -t2 -c$CONNS -d"${DURATION}s" --latency \
+    -s "bench/http/$script" "$url"; } 2>&1)
   c1=$(cpu_ticks "$pid")
+  wcpu=$(echo "$out" | awk '/^wrk-cpu/ { print $2 + $3 }')
   echo "$out" | grep -E "Non-2xx|Socket errors" || true
-  echo "$out" | awk -v label="$label" -v c=$((c1 - c0)) -v tck="$tck" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+  echo "$out" | awk -v label="$label" -v c=$((c1 - c0)) -v tck="$tck" -v w="$wcpu" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
     function ms(v) {
       if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
       if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
@@ -128,14 +131,15 @@ run_wrk() {  # label url script server_pid [env...]
     }
     / 50%/ { p50 = ms($2) } / 99%/ { p99 = ms($2) } /requests in/ { n = $1 }
     /Requests\/sec/ { rps = $2 }
-    END { printf "%s|%.0f|%.2f|%.2f|%.1f|%s\n", label, rps, p50, p99, c / tck * 1e6 / n, load }' |
-    tee -a "$results" | awk -F'|' '{ printf "%s: %s req/s, p50 %s ms, p99 %s ms, server CPU %s us/req (load %s)\n", $1, $2, $3, $4, $5, $6 }'
+    END { printf "%s|%.0f|%.2f|%.2f|%.1f|%s|%.1f\n", label, rps, p50, p99, c / tck * 1e6 / n, load,
+      w * 1e6 / n }' |
+    tee -a "$results" | awk -F'|' '{ printf "%s: %s req/s, p50 %s ms, p99 %s ms, server CPU %s us/req, wrk CPU %s us/req (load %s)\n", $1, $2, $3, $4, $5, $7, $6 }'
 }
 median() {  # label -> median req/s, p99, CPU us/req over the runs with that label
-  awk -F'|' -v l="$1" '$1 == l { r[++n] = $2; p[n] = $4; c[n] = $5 }
+  awk -F'|' -v l="$1" '$1 == l { r[++n] = $2; p[n] = $4; c[n] = $5; w[n] = $7 }
     function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
       if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int((n + 1) / 2)] }
-    END { if (n) printf "%.0f %.2f %.1f\n", med(r, n), med(p, n), med(c, n) }' "$results"
+    END { if (n) printf "%.0f %.2f %.1f %.1f\n", med(r, n), med(p, n), med(c, n), med(w, n) }' "$results"
 }
 
 # --- (i) GET by id, alternated -------------------------------------------------------------
@@ -149,13 +153,18 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk "rapport" "http://127.0.0.1:$port_rapport" get_user.lua "$rapport_pid" \
     PREFIX=/api/v1/users/
 done
-read -r b_rps b_p99 b_cpu < <(median bare)
-read -r r_rps r_p99 r_cpu < <(median rapport)
+read -r b_rps b_p99 b_cpu b_wrk < <(median bare)
+read -r r_rps r_p99 r_cpu r_wrk < <(median rapport)
 say "GET summary (medians of $ROUNDS rounds)"
-printf 'bare RESTinio + SQLite:           %6s req/s, p99 %6s ms, %5s us CPU/req\n' "$b_rps" "$b_p99" "$b_cpu"
-printf 'rapport serve, authenticated GET: %6s req/s, p99 %6s ms, %5s us CPU/req\n' "$r_rps" "$r_p99" "$r_cpu"
+printf 'bare RESTinio + SQLite:           %6s req/s, p99 %6s ms, server %5s us CPU/req, wrk %5s\n' \
+  "$b_rps" "$b_p99" "$b_cpu" "$b_wrk"
+printf 'rapport serve, authenticated GET: %6s req/s, p99 %6s ms, server %5s us CPU/req, wrk %5s\n' \
+  "$r_rps" "$r_p99" "$r_cpu" "$r_wrk"
 awk -v r="$r_rps" -v b="$b_rps" -v p="$r_p99" 'BEGIN {
   printf "rapport / bare = %.0f%% (target >= 70%%), p99 %s ms (target <= 10 ms)\n", 100 * r / b, p }'
+# If both were CPU-bound on the same two cores (server + wrk), the ratio would be this:
+awk -v bs="$b_cpu" -v bw="$b_wrk" -v rs="$r_cpu" -v rw="$r_wrk" 'BEGIN {
+  printf "CPU-bound ratio (bare server+wrk CPU / rapport server+wrk CPU) = %.0f%%\n", 100 * (bs + bw) / (rs + rw) }'
 
 # --- (ii) PATCH with audit, grouping on, then off -------------------------------------------
 patch_run() {  # label

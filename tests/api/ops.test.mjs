@@ -170,12 +170,15 @@ test("unmatched requests echo the client's X-Request-Id too", async () => {
   assert.notEqual(bad.headers.get("x-request-id"), "a b");
 });
 
-async function accessLogLines(expectAtLeast) {
+// The log is written asynchronously (buffered, flushed every 100 ms): waits until it has at least
+// `expectAtLeast` lines and a line for each of `ids`, for up to 2 s.
+async function accessLogLines(expectAtLeast, ids = []) {
   let lines = [];
   for (let i = 0; i < 100; i++) {
     const text = fs.existsSync(s.accessLog) ? fs.readFileSync(s.accessLog, "utf8") : "";
     lines = text.split("\n").filter((l) => l !== "");
-    if (lines.length >= expectAtLeast && text.endsWith("\n")) break;
+    const complete = ids.every((id) => lines.some((l) => l.includes(`"request_id":"${id}"`)));
+    if (lines.length >= expectAtLeast && text.endsWith("\n") && complete) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   return lines.map((l) => JSON.parse(l));  // every line is one JSON object
@@ -195,7 +198,7 @@ test("the access log has one JSON line per request, keyed by the X-Request-Id", 
     const r = await s.request(m, p, o);
     seen.push({ id: r.headers.get("x-request-id"), method: m, path: p.split("?")[0], status: r.status });
   }
-  const lines = await accessLogLines(seen.length);
+  const lines = await accessLogLines(seen.length, seen.map((x) => x.id));
   for (const line of lines) {
     assert.equal(typeof line.request_id, "string");
     assert.ok(!Number.isNaN(Date.parse(line.ts)), `ts ${line.ts}`);
