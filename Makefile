@@ -5,7 +5,7 @@ DEMO_DB ?= rapport-demo.db
 LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-api asan bench format format-check tidy clean
+.PHONY: all deps build demo test test-unit test-api asan asan-api bench format format-check tidy clean
 
 all: build
 
@@ -37,7 +37,11 @@ test-api: build
 asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRAPPORT_SANITIZE=ON -DRAPPORT_BENCH=OFF -DRAPPORT_WERROR=ON
 	cmake --build build-asan -j$(JOBS)
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1200
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1200 -L unit
+
+# The API tests against the instrumented server (not yet in CI: see issue 2's closing note).
+asan-api: asan
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1200 -L api
 
 bench: build
 	@scripts/bootstrap.sh bench
