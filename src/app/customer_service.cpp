@@ -585,7 +585,9 @@ std::vector<TimelineEntry> latest_entries(
     params.emplace_back(*kind);
   }
   if (after) {
-    sql += " AND (at, id) < (?, ?)";
+    // at <= ? starts the index range; the OR sorts out entries of the same millisecond.
+    sql += " AND at <= ? AND (at < ? OR id < ?)";
+    params.emplace_back(after->first);
     params.emplace_back(after->first);
     params.emplace_back(after->second);
   }
@@ -802,14 +804,21 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
       where += " AND " + id_expr + cmp + "?";
       params.emplace_back(c.id);
     } else {
-      where += " AND (" + key_expr + ", c.id)" + cmp + "(?, ?)";
+      // Spelt out rather than as a row value: SQLite does not turn (lower(name), id) > (?, ?)
+      // into a range on the expression index (measured: a full index scan, 4.5 s on 450k rows),
+      // while key >= ? is a range start and the OR only sorts out ties.
+      where += " AND " + key_expr + (desc ? " <= ?" : " >= ?") + " AND (" + key_expr + cmp +
+               "? OR c.id" + cmp + "?)";
+      Param key;
       if (sort == CustomerSort::kName) {
-        params.emplace_back(c.key);
+        key = c.key;
       } else {
         auto k = parse_i64(c.key);
         if (!k) bad_cursor();
-        params.emplace_back(*k);
+        key = *k;
       }
+      params.push_back(key);
+      params.push_back(key);
       params.emplace_back(c.id);
     }
   }
