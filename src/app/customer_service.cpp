@@ -736,7 +736,13 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
       break;
   }
   if (p.tag) {
-    where += " AND EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag = ?)";
+    // Without q the tag's index drives (cost: the customers holding the tag; an EXISTS per row
+    // measured 1.2 s on 650k customers for a tag nobody has). With q the FTS index drives and a
+    // per-row probe is cheaper than materialising every holder of a common tag.
+    where += mode == Mode::kTrigram
+                 ? " AND EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND "
+                   "t.tag = ?)"
+                 : " AND c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)";
     params.emplace_back(trim(*p.tag));
   }
   if (p.city) {
