@@ -1191,30 +1191,34 @@ WriteOp<TimelineEntry> CustomerService::log_interaction(const Caller& caller, st
 
 WriteOp<BulkResult> CustomerService::bulk(const Caller& caller, BulkMode mode,
                                           std::vector<CustomerInput> items,
-                                          std::vector<ItemError> unreadable) {
+                                          std::vector<ErrorItem> unreadable) {
   require(caller, Permission::kImport);
   if (items.empty()) throw_invalid("customers", "must hold at least one customer");
-  if (items.size() > kMaxBulkItems) {
+  if (items.size() > kMaxBulkCustomers) {
     throw_invalid("customers",
-                  "at most " + std::to_string(kMaxBulkItems) + " customers per request");
+                  "at most " + std::to_string(kMaxBulkCustomers) + " customers per request");
   }
   const std::string region = region_setting(db_.reader());
   const customer::Date today = customer::utc_date(now_ms());
-  std::vector<ItemError> errors = std::move(unreadable);
+  std::vector<ErrorItem> errors = std::move(unreadable);
   std::set<std::int64_t> skip;
-  for (const auto& e : errors) skip.insert(e.index);
+  for (const auto& e : errors) skip.insert(static_cast<std::int64_t>(e.index));
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (skip.count(static_cast<std::int64_t>(i)) != 0) continue;
     const std::string prefix = "customers[" + std::to_string(i) + "].";
     try {
       validate_input(items[i], prefix, region, today, true);
     } catch (const Error& e) {
-      errors.push_back({static_cast<std::int64_t>(i), e.field(), e.code(), e.what(), 0});
+      errors.push_back({i, e.field(), std::string(error_code_name(e.code())), e.what(), 0});
     }
   }
-  auto refuse = [](std::vector<ItemError> errs, std::size_t total) {
-    const ItemError first = errs.front();
-    throw Error(first.code,
+  auto refuse = [](std::vector<ErrorItem> errs, std::size_t total) {
+    const ErrorItem first = errs.front();
+    // The request's status follows its first refused item.
+    ErrorCode code = ErrorCode::kInvalidArgument;
+    if (first.code == error_code_name(ErrorCode::kConflict)) code = ErrorCode::kConflict;
+    if (first.code == error_code_name(ErrorCode::kNotFound)) code = ErrorCode::kNotFound;
+    throw Error(code,
                 std::to_string(errs.size()) + " of " + std::to_string(total) +
                     " customers were refused (first: " + first.field + ": " + first.message +
                     "); nothing was written",
@@ -1222,11 +1226,11 @@ WriteOp<BulkResult> CustomerService::bulk(const Caller& caller, BulkMode mode,
         .with_items(std::move(errs));
   };
   std::sort(errors.begin(), errors.end(),
-            [](const ItemError& a, const ItemError& b) { return a.index < b.index; });
+            [](const ErrorItem& a, const ErrorItem& b) { return a.index < b.index; });
   if (!errors.empty()) refuse(std::move(errors), items.size());
   return [caller, mode, items = std::move(items), refuse](store::Connection& conn) {
     BulkResult result;
-    std::vector<ItemError> errs;
+    std::vector<ErrorItem> errs;
     std::map<std::int64_t, std::size_t> created_here;  // id -> index, to name in-batch repeats
     for (std::size_t i = 0; i < items.size() && errs.size() < 100; ++i) {
       const std::string prefix = "customers[" + std::to_string(i) + "].";
@@ -1247,7 +1251,8 @@ WriteOp<BulkResult> CustomerService::bulk(const Caller& caller, BulkMode mode,
         result.items.push_back({static_cast<std::int64_t>(i), c.id, !existing});
         (existing ? result.updated : result.created) += 1;
       } catch (const Error& e) {
-        ItemError err{static_cast<std::int64_t>(i), e.field(), e.code(), e.what(), e.existing_id()};
+        ErrorItem err{i, e.field(), std::string(error_code_name(e.code())), e.what(),
+                      e.existing_id()};
         auto same = created_here.find(e.existing_id());
         if (e.existing_id() != 0 && same != created_here.end()) {
           err.message = "repeats customers[" + std::to_string(same->second) + "] of this request";

@@ -182,7 +182,7 @@ struct InteractionInput {
 };
 
 enum class BulkMode { kCreate, kUpsert };
-inline constexpr std::size_t kMaxBulkItems = 1000;
+inline constexpr std::size_t kMaxBulkCustomers = 1000;
 
 struct BulkItemResult {
   std::int64_t index = 0;
@@ -226,13 +226,13 @@ class CustomerService {
   WriteOp<Customer> merge(const Caller& caller, std::int64_t id, std::int64_t other_id);
   WriteOp<TimelineEntry> log_interaction(const Caller& caller, std::int64_t id,
                                          InteractionInput input);
-  // All or nothing, at most kMaxBulkItems. Upsert matches a live customer by external id, then
+  // All or nothing, at most kMaxBulkCustomers. Upsert matches a live customer by external id, then
   // normalised email, then phone. A refused batch throws one Error whose items() lists every
   // refused item (index and field). `unreadable` lists items the caller could not even parse
   // (their slots in `items` are ignored); the others are still validated, so the client sees
   // every error at once.
   WriteOp<BulkResult> bulk(const Caller& caller, BulkMode mode, std::vector<CustomerInput> items,
-                           std::vector<ItemError> unreadable = {});
+                           std::vector<ErrorItem> unreadable = {});
 
  private:
   store::Database& db_;

@@ -142,12 +142,6 @@ std::optional<std::int64_t> query_id(const Exchange& ex, const char* name) {
   return n;
 }
 
-std::optional<TimeMs> query_time(const Exchange& ex, const char* name) {
-  auto v = ex.query(name);
-  if (!v) return std::nullopt;
-  return read_time(name, *v);
-}
-
 void reply_customer(Exchange& e, int status, const app::Customer& c) {
   std::vector<std::pair<std::string, std::string>> headers = {{"ETag", etag(c.version)}};
   if (status == 201) headers.emplace_back("Location", "/api/v1/customers/" + std::to_string(c.id));
@@ -234,19 +228,20 @@ void add_customer_routes(RouteTable& routes, Services& s) {
          if (list == nullptr || !list->is_array()) {
            throw_invalid("customers", "must be an array of customers");
          }
-         if (list->empty() || list->size() > app::kMaxBulkItems) {
+         if (list->empty() || list->size() > app::kMaxBulkCustomers) {
            throw_invalid("customers", "must hold 1 to 1000 customers");
          }
          // Unreadable items are reported together with the invalid ones (app validates the rest).
          std::vector<app::CustomerInput> items(list->size());
-         std::vector<ItemError> unreadable;
+         std::vector<ErrorItem> unreadable;
          for (std::size_t i = 0; i < list->size(); ++i) {
            try {
              ObjectReader item((*list)[i], "customers[" + std::to_string(i) + "]");
              items[i] = read_customer(item);
              item.finish();
            } catch (const Error& e) {
-             unreadable.push_back({static_cast<std::int64_t>(i), e.field(), e.code(), e.what(), 0});
+             unreadable.push_back(
+                 {i, e.field(), std::string(error_code_name(e.code())), e.what(), 0});
            }
          }
          ex->reply_after<app::BulkResult>(

@@ -319,13 +319,13 @@ test("bulk upsert: all or nothing with per-item errors", async () => {
     { name: "Fine" }, { name: "Bad", email: "nope" }, { name: "Bad 2", wat: 1 }, { name: 7 },
   ] } });
   assert.equal(r.status, 400);
-  assert.deepEqual(r.body.error.errors.map((e) => [e.index, e.field]),
+  assert.deepEqual(r.body.error.items.map((e) => [e.index, e.field]),
     [[1, "customers[1].email"], [2, "customers[2].wat"], [3, "customers[3].name"]]);
   r = await s.request("POST", "/api/v1/customers/bulk", { token: admin, json: { customers: [
     { name: "Fine" }, { name: "Dup", email: "bulk2@example.com" }, { name: "Again", phone: "+1 415 555 0199" },
   ] } });
   assert.equal(r.status, 409);
-  assert.deepEqual(r.body.error.errors.map((e) => [e.index, e.field, e.existing_id]),
+  assert.deepEqual(r.body.error.items.map((e) => [e.index, e.field, e.existing_id]),
     [[1, "customers[1].email", two.id], [2, "customers[2].phone", three.id]]);
   r = await s.request("POST", "/api/v1/customers/bulk", { token: admin,
     json: { customers: Array.from({ length: 1001 }, (_, i) => ({ name: `n${i}` })) } });

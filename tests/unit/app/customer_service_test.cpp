@@ -477,10 +477,10 @@ TEST_F(CustomerServiceTest, BulkUpsertIsAllOrNothingWithPerItemErrors) {
   Error e = error_of([&] { db_->writer().run(svc_->bulk(admin_, BulkMode::kCreate, bad)); });
   EXPECT_EQ(e.code(), ErrorCode::kConflict);
   ASSERT_EQ(e.items().size(), 2u);
-  EXPECT_EQ(e.items()[0].index, 1);
+  EXPECT_EQ(e.items()[0].index, 1u);
   EXPECT_EQ(e.items()[0].field, "customers[1].email");
   EXPECT_EQ(e.items()[0].existing_id, existing.id);
-  EXPECT_EQ(e.items()[1].index, 2);
+  EXPECT_EQ(e.items()[1].index, 2u);
   EXPECT_EQ(e.items()[1].existing_id, 0);
   bad.push_back(named(""));
   e = error_of([&] { svc_->bulk(admin_, BulkMode::kCreate, bad); });
