@@ -1,8 +1,10 @@
 #pragma once
 // The one error type of Rapport. Errors that end a request are thrown as rapport::Error and
 // mapped to an HTTP status and a JSON body {"error":{"code","message","field"}} in exactly one
-// place (map_error in http/exchange.cpp). Expected outcomes inside algorithms are returned as
-// values.
+// place (http/exchange.cpp map_error), which adds "existing_id" for duplicates and
+// "items" (one per refused item) for refused batches. Expected outcomes inside algorithms are
+// returned as values.
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -31,6 +33,7 @@ struct ErrorItem {
   std::string field;  // full path of the field ("items[3].lines[0].quantity")
   std::string code;   // wire name of the item's error code ("invalid_argument", "conflict")
   std::string message;
+  std::int64_t existing_id = 0;  // for a duplicate: the record that already holds the value
 };
 
 // The wire name of a code ("invalid_argument", ...). Never fails.
@@ -50,6 +53,12 @@ class Error : public std::runtime_error {
     retry_after_ = seconds;
     return *this;
   }
+  // For a duplicate (conflict): the id of the record that already holds the value; 0 if none.
+  std::int64_t existing_id() const noexcept { return existing_id_; }
+  Error& with_existing_id(std::int64_t id) {
+    existing_id_ = id;
+    return *this;
+  }
   // For a refused bulk request: every failed item (the HTTP body lists them as error.items).
   const std::vector<ErrorItem>& items() const noexcept { return items_; }
   Error& with_items(std::vector<ErrorItem> items) {
@@ -61,6 +70,7 @@ class Error : public std::runtime_error {
   ErrorCode code_;
   std::string field_;
   int retry_after_ = 0;
+  std::int64_t existing_id_ = 0;
   std::vector<ErrorItem> items_;
 };
 

@@ -89,6 +89,7 @@ ErrorReply map_error(std::exception_ptr error, const std::string& request_id) {
   std::string message = "internal error";
   std::string field;
   int retry_after = 0;
+  std::int64_t existing_id = 0;
   nlohmann::json items;
   try {
     std::rethrow_exception(error);
@@ -97,9 +98,11 @@ ErrorReply map_error(std::exception_ptr error, const std::string& request_id) {
     message = e.what();
     field = e.field();
     retry_after = e.retry_after_seconds();
+    existing_id = e.existing_id();
     for (const auto& item : e.items()) {
       nlohmann::json i = {{"index", item.index}, {"code", item.code}, {"message", item.message}};
       i["field"] = item.field.empty() ? nlohmann::json(nullptr) : nlohmann::json(item.field);
+      if (item.existing_id != 0) i["existing_id"] = item.existing_id;
       items.push_back(std::move(i));
     }
     if (code == ErrorCode::kInternal) {
@@ -116,6 +119,8 @@ ErrorReply map_error(std::exception_ptr error, const std::string& request_id) {
   }
   nlohmann::json err = {{"code", error_code_name(code)}, {"message", message}};
   err["field"] = field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field);
+  // A duplicate names the record that holds the value, so a client can open or merge it.
+  if (existing_id != 0) err["existing_id"] = existing_id;
   // Only bulk requests carry per-item errors; other error bodies keep exactly three keys.
   if (!items.is_null()) err["items"] = std::move(items);
   return ErrorReply{status_of(code), nlohmann::json{{"error", err}}, retry_after};

@@ -105,6 +105,12 @@ const nlohmann::json* ObjectReader::optional_value(const char* key) {
   return lookup(key);
 }
 
+bool ObjectReader::is_null(const char* key) {
+  seen_.emplace(key);
+  auto it = value_.find(key);
+  return it != value_.end() && it->is_null();
+}
+
 void ObjectReader::finish() const {
   for (const auto& [k, v] : value_.items()) {
     if (seen_.find(k) == seen_.end()) throw_invalid(field_path(k.c_str()), "is not a known field");

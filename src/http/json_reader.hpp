@@ -28,6 +28,8 @@ class ObjectReader {
   std::optional<bool> optional_bool(const char* key);
   // The raw value of a field (for nested objects and arrays); nullptr when absent or null.
   const nlohmann::json* optional_value(const char* key);
+  // True when the field is given as JSON null (an update clearing it). Counts as read.
+  bool is_null(const char* key);
 
   // Throws when the object holds a field no accessor asked for.
   void finish() const;

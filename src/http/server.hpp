@@ -8,6 +8,7 @@
 #include "app/analytics_service.hpp"
 #include "app/auth_service.hpp"
 #include "app/category_service.hpp"
+#include "app/customer_service.hpp"
 #include "app/order_service.hpp"
 #include "app/product_service.hpp"
 #include "app/return_service.hpp"
@@ -37,7 +38,8 @@ struct Services {
         categories(database),
         products(database),
         orders(database),
-        returns(database) {}
+        returns(database),
+        customers(database) {}
   store::Database& db;
   app::AuthService auth;
   app::UserService users;
@@ -46,6 +48,7 @@ struct Services {
   app::ProductService products;
   app::OrderService orders;
   app::ReturnService returns;
+  app::CustomerService customers;
   Metrics metrics;
 };
 

@@ -370,6 +370,88 @@ test("real responses have documented statuses and match the documented schemas",
       ["/api/v1/settings/currency", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
     ],
   };
+  const mk = async (json) => {
+    const r = await s.request("POST", "/api/v1/customers", { token: admin, json });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  };
+  const org = await mk({ name: "Doc Org", kind: "organisation" });
+  const cust = await mk({ name: "Doc Customer 文档", email: "doc-c@example.com",
+    birth_date: "1990-01-02", organisation_id: org.id, tags: ["vip"], custom: { a: "b" },
+    external_ids: [{ source: "pos", id: "1" }], email_consent: { granted: true, source: "web" } });
+  const toDelete = await mk({ name: "Doc Delete" });
+  const toRestore = await mk({ name: "Doc Restore" });
+  const toMerge = await mk({ name: "Doc Merge" });
+  await s.request("DELETE", `/api/v1/customers/${toRestore.id}`, { token: admin });
+  const C = `/api/v1/customers/${cust.id}`;
+  Object.assign(samples, {
+    "GET /api/v1/customers": [
+      ["/api/v1/customers?q=Doc&sort=-name&limit=2", { token: admin }, 200],
+      ["/api/v1/customers?sort=nope", { token: admin }, 400],
+    ],
+    "POST /api/v1/customers": [
+      ["/api/v1/customers", { token: admin, json: { name: "Doc New" } }, 201],
+      ["/api/v1/customers", { token: admin, json: { name: "Doc Dup", email: "DOC-C@example.com" } }, 409],
+      ["/api/v1/customers", { token: admin, json: { name: "X", owner_id: 999999 } }, 404],
+      ["/api/v1/customers", { token: admin, json: { name: 1 } }, 400],
+      ["/api/v1/customers", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/customers", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "POST /api/v1/customers/bulk": [
+      ["/api/v1/customers/bulk", { token: admin, json: { customers: [{ name: "Doc Bulk" }] } }, 200],
+      ["/api/v1/customers/bulk", { token: admin, json: { customers: [{ name: "" }] } }, 400],
+      ["/api/v1/customers/bulk", { token: admin, json: { customers: [{ name: "B", email: "doc-c@example.com" }] } }, 409],
+      ["/api/v1/customers/bulk", { token: admin, json: { customers: [{ name: "B", owner_id: 999999 }] } }, 404],
+      ["/api/v1/customers/bulk", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/customers/bulk", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/customers/{id}": [[C, { token: admin }, 200], ["/api/v1/customers/999999", { token: admin }, 404]],
+    "PATCH /api/v1/customers/{id}": [
+      [C, { token: admin, json: { city: "Paris" } }, 200],
+      [C, { token: admin, json: { city: "X", version: 1 } }, 409],
+      [C, { token: admin, json: { nope: 1 } }, 400],
+      ["/api/v1/customers/999999", { token: admin, json: { city: "X" } }, 404],
+      [C, { token: admin, body: big, headers: JSON_CT }, 413],
+      [C, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "DELETE /api/v1/customers/{id}": [
+      [`/api/v1/customers/${toDelete.id}`, { token: admin }, 200],
+      [`/api/v1/customers/${toDelete.id}`, { token: admin }, 409],
+      ["/api/v1/customers/999999", { token: admin }, 404],
+      [C, { token: admin, headers: { "If-Match": "x" } }, 400],
+    ],
+    "POST /api/v1/customers/{id}/restore": [
+      [`/api/v1/customers/${toRestore.id}/restore`, { token: admin }, 200],
+      [`/api/v1/customers/${toRestore.id}/restore`, { token: admin }, 409],
+      ["/api/v1/customers/999999/restore", { token: admin }, 404],
+    ],
+    "POST /api/v1/customers/{id}/merge": [
+      [`${C}/merge`, { token: admin, json: { other_id: toMerge.id } }, 200],
+      [`${C}/merge`, { token: admin, json: { other_id: toMerge.id } }, 409],
+      [`${C}/merge`, { token: admin, json: { other_id: 999999 } }, 404],
+      [`${C}/merge`, { token: admin, json: { other_id: "x" } }, 400],
+      [`${C}/merge`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`${C}/merge`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/customers/{id}/360": [[`${C}/360`, { token: admin }, 200], ["/api/v1/customers/999999/360", { token: admin }, 404]],
+    "GET /api/v1/customers/{id}/timeline": [
+      [`${C}/timeline?limit=2`, { token: admin }, 200],
+      [`${C}/timeline?channel=fax`, { token: admin }, 400],
+      ["/api/v1/customers/999999/timeline", { token: admin }, 404],
+    ],
+    "POST /api/v1/customers/{id}/interactions": [
+      [`${C}/interactions`, { token: admin, json: { channel: "email", subject: "Hello" } }, 201],
+      [`${C}/interactions`, { token: admin, json: { channel: "fax" } }, 400],
+      ["/api/v1/customers/999999/interactions", { token: admin, json: { channel: "email" } }, 404],
+      [`/api/v1/customers/${toDelete.id}/interactions`, { token: admin, json: { channel: "email" } }, 409],
+      [`${C}/interactions`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`${C}/interactions`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/customers/{id}/contacts": [
+      [`/api/v1/customers/${org.id}/contacts`, { token: admin }, 200],
+      ["/api/v1/customers/999999/contacts", { token: admin }, 404],
+    ],
+  });
   // Rows the analytics samples read (written with SQL: no route is needed).
   const seeded = sqlite(s.db, `INSERT INTO customers (id, name, created_at, updated_at)
       VALUES (900001, 'Doc Customer', 0, 0);

@@ -9,6 +9,8 @@ import { startServer, routes, sqlite } from "./lib.mjs";
 const ROLES = ["admin", "manager", "sales", "service", "analyst"];
 const ALL = ROLES;
 const PUBLIC = "public";
+// Every department changes the customer database except analysts.
+const WRITERS = ["admin", "manager", "sales", "service"];
 
 // route key -> roles allowed, or PUBLIC (no token needed).
 const TABLE = {
@@ -59,6 +61,18 @@ const TABLE = {
   "GET /api/v1/customers/{id}/orders": ALL,
   "GET /api/v1/settings": ALL,
   "PUT /api/v1/settings/{key}": ["admin"],
+  "GET /api/v1/customers": ALL,
+  "POST /api/v1/customers": WRITERS,
+  "POST /api/v1/customers/bulk": ["admin", "manager"],
+  "GET /api/v1/customers/{id}": ALL,
+  "PATCH /api/v1/customers/{id}": WRITERS,
+  "DELETE /api/v1/customers/{id}": ["admin", "manager"],
+  "POST /api/v1/customers/{id}/restore": ["admin", "manager"],
+  "POST /api/v1/customers/{id}/merge": ["admin", "manager"],
+  "GET /api/v1/customers/{id}/360": ALL,
+  "GET /api/v1/customers/{id}/timeline": ALL,
+  "POST /api/v1/customers/{id}/interactions": WRITERS,
+  "GET /api/v1/customers/{id}/contacts": ALL,
 };
 
 let s;
@@ -71,6 +85,8 @@ let table;
 const analyticsCustomer = 900001;
 let shop;  // catalogue and order fixtures: {category, product, order, ret, customer, doomed, deleted}
 let seq = 0;
+let customer;   // the customer the write routes act on
+let perRole;    // role -> {del, restore, other}: fresh customers for delete, restore and merge
 
 // A plausible request for each route, and the status it gets when allowed.
 function plausible(key, role) {
@@ -172,6 +188,33 @@ function plausible(key, role) {
     case "PUT /api/v1/settings/{key}":
       return { method: "PUT", path: "/api/v1/settings/return_window_days", ok: 200,
         json: { value: 30 } };
+    case "GET /api/v1/customers":
+      return { method: "GET", path: "/api/v1/customers?q=Permission&sort=-name", ok: 200 };
+    case "POST /api/v1/customers":
+      return { method: "POST", path: "/api/v1/customers", ok: 201,
+        json: { name: `Created by ${role} ${seq}`, email: `c-${role}-${seq}@example.com` } };
+    case "POST /api/v1/customers/bulk":
+      return { method: "POST", path: "/api/v1/customers/bulk", ok: 200,
+        json: { mode: "upsert", customers: [{ name: `Bulk ${role} ${seq}` }] } };
+    case "GET /api/v1/customers/{id}":
+    case "GET /api/v1/customers/{id}/360":
+    case "GET /api/v1/customers/{id}/timeline":
+    case "GET /api/v1/customers/{id}/contacts":
+      return { method: "GET", path: key.split(" ")[1].replace("{id}", customer.id), ok: 200 };
+    case "PATCH /api/v1/customers/{id}":
+      return { method: "PATCH", path: `/api/v1/customers/${customer.id}`, ok: 200,
+        json: { city: `City of ${role}` } };
+    case "DELETE /api/v1/customers/{id}":
+      return { method: "DELETE", path: `/api/v1/customers/${perRole[role].del}`, ok: 200 };
+    case "POST /api/v1/customers/{id}/restore":
+      return { method: "POST", path: `/api/v1/customers/${perRole[role].restore}/restore`,
+        ok: 200 };
+    case "POST /api/v1/customers/{id}/merge":
+      return { method: "POST", path: `/api/v1/customers/${customer.id}/merge`, ok: 200,
+        json: { other_id: perRole[role].other } };
+    case "POST /api/v1/customers/{id}/interactions":
+      return { method: "POST", path: `/api/v1/customers/${customer.id}/interactions`, ok: 201,
+        json: { channel: "phone", direction: "outbound", subject: `Call by ${role}` } };
     default:
       throw new Error(`no plausible request for ${key}: add one to permissions.test.mjs`);
   }
@@ -199,6 +242,20 @@ before(async () => {
     { token: adminToken, json: {} });
   assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
   shop = await makeShop();
+  const newCustomer = async (name) => {
+    const r = await s.request("POST", "/api/v1/customers", { token: adminToken, json: { name } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.id;
+  };
+  customer = { id: await newCustomer("Permission Target") };
+  perRole = {};
+  for (const role of ROLES) {
+    perRole[role] = { del: await newCustomer(`To delete ${role}`),
+      restore: await newCustomer(`To restore ${role}`), other: await newCustomer(`To merge ${role}`) };
+    const d = await s.request("DELETE", `/api/v1/customers/${perRole[role].restore}`,
+      { token: adminToken });
+    assert.equal(d.status, 200);
+  }
 });
 
 // Catalogue and order fixtures for the routes of products, orders and returns.

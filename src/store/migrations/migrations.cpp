@@ -106,11 +106,14 @@ CREATE UNIQUE INDEX customers_email_live ON customers (email_norm)
   WHERE email_norm IS NOT NULL AND deleted_at IS NULL AND merged_into IS NULL;
 CREATE UNIQUE INDEX customers_phone_live ON customers (phone)
   WHERE phone IS NOT NULL AND deleted_at IS NULL AND merged_into IS NULL;
-CREATE INDEX customers_name ON customers (name, id);
+-- lower(name): case-insensitive name order (SQLite's lower() folds ASCII only; other scripts
+-- have no case or sort by code point) and the index range of a 1-2 character name search.
+CREATE INDEX customers_name ON customers (lower(name), id);
 CREATE INDEX customers_city ON customers (city, id);
 CREATE INDEX customers_country ON customers (country, id);
 CREATE INDEX customers_owner ON customers (owner_id, id);
 CREATE INDEX customers_created ON customers (created_at, id);
+CREATE INDEX customers_updated ON customers (updated_at, id);
 CREATE INDEX customers_organisation ON customers (organisation_id) WHERE organisation_id IS NOT NULL;
 
 -- Search by name, email or phone, prefix and substring, in any script: FTS5 with the trigram
