@@ -1,6 +1,7 @@
 #pragma once
-// `rapport demo`: a fresh database for trying Rapport, with an admin user whose password is
-// generated and printed (no default credentials anywhere).
+// `rapport demo`: a fresh database for trying Rapport: staff users of every role with generated
+// passwords (printed; no default credentials anywhere) and a generated demo store
+// (app/demo_store.hpp), deterministic from --seed.
 #include <cstdint>
 #include <string>
 

@@ -1,0 +1,143 @@
+#include "app/demo_store.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "app/contact_normalizer.hpp"
+#include "app/user_service.hpp"
+#include "store/database.hpp"
+
+namespace rapport::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DemoStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rapport-demo-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A small store (same generator, fewer customers) and a digest of its business rows.
+  std::string generate(const std::string& name, std::uint64_t seed, DemoStoreSummary& sum) {
+    store::Database db((dir_ / name).string());
+    UserService users(db);
+    DemoStoreOptions o;
+    o.seed = seed;
+    o.customers = 1500;
+    o.now = 1'790'000'000'000;  // fixed "today"
+    const Role roles[] = {Role::kAdmin, Role::kSales, Role::kSales, Role::kService};
+    int i = 0;
+    for (Role r : roles) {
+      auto u = db.writer().run(
+          users.create(Caller::operator_cli(),
+                       {"u" + std::to_string(i++) + "@example.com", "U", r, "a long password"}));
+      o.staff.push_back({u.id, u.role});
+    }
+    auto conn = db.open_connection();
+    store::Transaction tx(*conn, true);
+    sum = generate_demo_store(*conn, Caller::operator_cli(), o);
+    tx.commit();
+    auto& c = db.reader();
+    std::string digest;
+    for (const char* sql :
+         {"SELECT count(*), sum(length(name)), sum(created_at % 100000) FROM customers",
+          "SELECT count(*), sum(total_minor), sum(placed_at % 100000) FROM orders",
+          "SELECT count(*), sum(refund_minor) FROM returns"}) {
+      store::Query q(c, sql);
+      q.step();
+      digest += std::to_string(q->get_int(0)) + "/" + std::to_string(q->get_int(1)) + "/" +
+                std::to_string(q->get_int(2)) + ";";
+    }
+    check_rules(c);
+    return digest;
+  }
+
+  static std::int64_t scalar(store::Connection& c, const char* sql) {
+    store::Query q(c, sql);
+    q.step();
+    return q->get_int(0);
+  }
+
+  // What the API would insist on holds for the generated rows too.
+  void check_rules(store::Connection& c) {
+    {
+      store::Query q(c, "SELECT email, email_norm, phone FROM customers");
+      while (q.step()) {
+        if (!q->is_null(0)) {
+          EXPECT_EQ(normalize_email("email", q->get_text(0)), q->get_text(1));
+        }
+        if (!q->is_null(2)) {
+          EXPECT_EQ(normalize_phone("phone", q->get_text(2), "US"), q->get_text(2));
+        }
+      }
+    }
+    // Totals add up; lines never exceed what was bought; returns inside the 30-day window.
+    EXPECT_EQ(scalar(c,
+                     "SELECT count(*) FROM orders o WHERE total_minor != (SELECT "
+                     "sum(total_minor) FROM order_lines l WHERE l.order_id = o.id)"),
+              0);
+    EXPECT_EQ(scalar(c,
+                     "SELECT count(*) FROM return_lines r JOIN order_lines l ON l.id = "
+                     "r.order_line_id WHERE r.quantity > l.quantity"),
+              0);
+    EXPECT_EQ(scalar(c,
+                     "SELECT count(*) FROM returns r JOIN orders o ON o.id = r.order_id "
+                     "WHERE r.at <= o.placed_at OR r.at > o.placed_at + 30 * 86400000"),
+              0);
+    EXPECT_EQ(scalar(c, "SELECT count(*) FROM orders WHERE placed_at >= 1790000000000"), 0);
+    // Both scripts, repeat and one-time buyers, anonymous baskets, several channels.
+    EXPECT_GT(scalar(c, "SELECT count(*) FROM customers WHERE name GLOB '*[a-z]*'"), 100);
+    EXPECT_GT(scalar(c, "SELECT count(*) FROM customers WHERE unicode(name) > 0x4E00"), 100);
+    EXPECT_GT(scalar(c,
+                     "SELECT count(*) FROM (SELECT customer_id FROM orders WHERE customer_id "
+                     "IS NOT NULL GROUP BY 1 HAVING count(*) = 1)"),
+              100);
+    EXPECT_GT(scalar(c,
+                     "SELECT count(*) FROM (SELECT customer_id FROM orders WHERE customer_id "
+                     "IS NOT NULL GROUP BY 1 HAVING count(*) >= 5)"),
+              50);
+    EXPECT_GT(scalar(c, "SELECT count(*) FROM orders WHERE customer_id IS NULL"), 100);
+    EXPECT_GE(scalar(c,
+                     "SELECT count(DISTINCT channel) FROM interactions WHERE kind = "
+                     "'interaction'"),
+              6);
+    // Weekends busier than mid-week; December busier than February.
+    EXPECT_GT(scalar(c,
+                     "SELECT count(*) FROM orders WHERE strftime('%w', placed_at / 1000, "
+                     "'unixepoch') = '6'"),
+              scalar(c,
+                     "SELECT count(*) FROM orders WHERE strftime('%w', placed_at / 1000, "
+                     "'unixepoch') = '2'"));
+    EXPECT_GT(scalar(c,
+                     "SELECT count(*) FROM orders WHERE strftime('%m', placed_at / 1000, "
+                     "'unixepoch') = '12'"),
+              scalar(c,
+                     "SELECT count(*) FROM orders WHERE strftime('%m', placed_at / 1000, "
+                     "'unixepoch') = '02'"));
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(DemoStoreTest, SameSeedSameStoreAndTheRulesHold) {
+  DemoStoreSummary a, b, c;
+  std::string da = generate("a.db", 42, a);
+  std::string db = generate("b.db", 42, b);
+  std::string dc = generate("c.db", 43, c);
+  EXPECT_EQ(da, db);
+  EXPECT_NE(da, dc);
+  EXPECT_EQ(a.customers, 1500);
+  EXPECT_EQ(a.products, 500);
+  EXPECT_GT(a.returns, 0);
+}
+
+}  // namespace
+}  // namespace rapport::app
