@@ -43,15 +43,22 @@ int run_demo(const DemoOptions& o) {
   };
   app::DemoStoreOptions gen;
   gen.seed = o.seed;
+  gen.customers = o.customers;
   std::printf("demo database: %s\n", o.db.c_str());
-  std::printf("%-28s %-9s %s\n", "sign-in", "role", "password");
   for (const auto& s : kStaff) {
+    if (o.customers == 0 && s.role != Role::kAdmin) continue;
     std::string password = app::generate_password();
     auto u = db.writer().run(users.create(caller, {s.email, s.name, s.role, password}));
     gen.staff.push_back({u.id, u.role});
-    std::printf("%-28s %-9s %s\n", u.email.c_str(), std::string(role_name(u.role)).c_str(),
-                password.c_str());
+    if (s.role == Role::kAdmin) {
+      std::printf("admin sign-in: %s\nadmin password: %s\n", u.email.c_str(), password.c_str());
+      if (o.customers > 0) std::printf("%-28s %-9s %s\n", "staff sign-in", "role", "password");
+    } else {
+      std::printf("%-28s %-9s %s\n", u.email.c_str(), std::string(role_name(u.role)).c_str(),
+                  password.c_str());
+    }
   }
+  if (o.customers == 0) return 0;
 
   // The store is written on a connection of its own in one transaction: all or nothing, and
   // one commit instead of hundreds of thousands.

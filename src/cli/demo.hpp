@@ -11,6 +11,9 @@ struct DemoOptions {
   std::string db = "rapport-demo.db";
   std::uint64_t seed = 42;
   bool force = false;  // replace an existing file
+  // Customers of the generated store; 0: only the admin, no store (what the API tests start
+  // from).
+  int customers = 20000;
 };
 
 // Returns the process exit code.

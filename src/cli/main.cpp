@@ -17,6 +17,7 @@
 #include "app/user_service.hpp"
 #include "cli/commands.hpp"
 #include "cli/demo.hpp"
+#include "cli/import_command.hpp"
 #include "core/error.hpp"
 #include "http/server.hpp"
 #include "store/database.hpp"
@@ -210,6 +211,18 @@ int run(int argc, char** argv) {
   DemoOptions demo_opts;
   demo->add_option("--seed", demo_opts.seed, "Seed of the generated data")->capture_default_str();
   demo->add_flag("--force", demo_opts.force, "Replace an existing database file");
+  demo->add_option("--customers", demo_opts.customers,
+                   "Customers of the generated store (0: only an admin user, no store)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+
+  // import, export
+  ImportCliOptions import_opts;
+  auto* import = add_import_command(app, import_opts);
+  add_db(import);
+  ExportCliOptions export_opts;
+  auto* export_cmd = add_export_command(app, export_opts);
+  add_db(export_cmd);
 
   // routes
   auto* routes = app.add_subcommand(
@@ -364,6 +377,8 @@ int run(int argc, char** argv) {
       std::printf("%s\n", out.dump(1).c_str());
       return 0;
     }
+    if (*import) return run_import_command(s.db, import_opts);
+    if (*export_cmd) return run_export_command(s.db, export_opts);
     if (*demo) {
       demo_opts.db = s.db;
       return run_demo(demo_opts);

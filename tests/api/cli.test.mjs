@@ -18,7 +18,7 @@ after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true 
 // A new migrated database with a demo admin; returns its path and the admin's credentials.
 function demoDb() {
   const db = path.join(dir(), "rapport.db");
-  const r = cli(["demo", "--db", db]);
+  const r = cli(["demo", "--db", db, "--customers", "0"]);
   assert.equal(r.status, 0, r.stderr);
   return {
     db,

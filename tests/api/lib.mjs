@@ -60,7 +60,7 @@ export async function waitUntilUp(url, proc, stderr) {
   }
 }
 
-// Starts a server on a new demo database. Returns an object with url, db, admin credentials,
+// Starts a server on a new demo database (an admin only, no generated store). Returns an object with url, db, admin credentials,
 // request helpers and stop().
 // Options: `db` serves an existing database file instead of a new demo one (adminEmail and
 // adminPassword are then undefined, and stop() leaves the file alone).
@@ -70,7 +70,7 @@ export async function startServer({ extraArgs = [], db: existingDb } = {}) {
   let adminEmail;
   let adminPassword;
   if (!existingDb) {
-    const demo = cli(["demo", "--db", db]);
+    const demo = cli(["demo", "--db", db, "--customers", "0"]);
     if (demo.status !== 0) throw new Error(`rapport demo failed: ${demo.stderr}`);
     adminEmail = /admin sign-in: (\S+)/.exec(demo.stdout)[1];
     adminPassword = /admin password: (\S+)/.exec(demo.stdout)[1];

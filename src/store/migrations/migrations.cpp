@@ -263,7 +263,8 @@ CREATE INDEX return_lines_order_line ON return_lines (order_line_id);
 CREATE INDEX return_lines_return ON return_lines (return_id);
 
 -- One row per import run: the checkpoint (last committed line and byte offset) lets --resume
--- continue exactly after the last committed batch.
+-- continue exactly after the last committed batch (and cut the reject file back to what that
+-- batch had written, so no reject is listed twice).
 CREATE TABLE imports (
   id             INTEGER PRIMARY KEY,
   kind           TEXT NOT NULL,
@@ -276,6 +277,8 @@ CREATE TABLE imports (
   created        INTEGER NOT NULL DEFAULT 0,
   updated        INTEGER NOT NULL DEFAULT 0,
   rejected       INTEGER NOT NULL DEFAULT 0,
+  reject_file    TEXT,
+  reject_bytes   INTEGER NOT NULL DEFAULT 0, -- length of the reject file at the checkpoint
   started_at     INTEGER NOT NULL,
   finished_at    INTEGER,
   user_id        INTEGER REFERENCES users (id),

@@ -1,0 +1,976 @@
+#include "app/import/row_mappers.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "app/contact_normalizer.hpp"
+#include "app/timeline.hpp"
+#include "app/transactions_file.hpp"
+#include "core/error.hpp"
+#include "core/validation.hpp"
+
+namespace rapport::app {
+
+namespace {
+
+// Caches of ids by external key are cleared past this size: memory stays bounded whatever the
+// file, at the cost of a lookup by index for the keys seen again.
+constexpr std::size_t kMaxCacheEntries = 1'000'000;
+
+std::string_view strip(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// A text cell: valid UTF-8, no control characters, at most `max` code points.
+std::string text_cell(std::string_view column, std::string_view value, std::size_t max,
+                      bool required, bool multiline = false) {
+  std::string_view v = strip(value);
+  if (!is_valid_utf8(v)) throw RowInvalid{"column '" + std::string(column) + "': not valid UTF-8"};
+  try {
+    check_text(column, v, max, required, multiline);
+  } catch (const Error& e) {
+    throw RowInvalid{"column '" + std::string(column) + "': " + e.what()};
+  }
+  return std::string(v);
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  s = strip(s);
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  bool neg = s.front() == '-';
+  if (neg || s.front() == '+') s.remove_prefix(1);
+  if (s.empty()) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return neg ? -v : v;
+}
+
+std::optional<bool> parse_bool(std::string_view s) {
+  std::string v(strip(s));
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (v == "1" || v == "true" || v == "yes" || v == "y") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "n") return false;
+  return std::nullopt;
+}
+
+void expect_fields(const CsvRecord& r, std::size_t n) {
+  if (r.fields.size() != n) {
+    throw RowInvalid{"expected " + std::to_string(n) + " fields, found " +
+                     std::to_string(r.fields.size())};
+  }
+}
+
+// Customer id by external id: cached, else from the index, else created (name from the id).
+class CustomerResolver {
+ public:
+  explicit CustomerResolver(std::string source) : source_(std::move(source)) {}
+  std::int64_t resolve(ImportContext& ctx, const std::string& external_id,
+                       const std::optional<std::string>& country, TimeMs at) {
+    auto it = cache_.find(external_id);
+    if (it != cache_.end()) return it->second;
+    std::int64_t id = 0;
+    {
+      store::Query q(ctx.conn,
+                     "SELECT customer_id FROM customer_external_ids WHERE source = ? AND "
+                     "external_id = ?",
+                     source_, external_id);
+      if (q.step()) id = q->get_int(0);
+    }
+    if (id == 0) {
+      const TimeMs now = now_ms();
+      store::execute(ctx.conn,
+                     "INSERT INTO customers (name, country, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?)",
+                     "Customer " + external_id, country, now, now);
+      id = ctx.conn.last_insert_id();
+      store::execute(ctx.conn,
+                     "INSERT INTO customer_external_ids (source, external_id, customer_id) "
+                     "VALUES (?, ?, ?)",
+                     source_, external_id, id);
+      TimelineEntry e;
+      e.customer_id = id;
+      e.at = std::min(at, now);
+      e.kind = "customer_created";
+      e.channel = "system";
+      e.subject = "Customer created by import";
+      e.body = "Import #" + std::to_string(ctx.import_id) + " of " + ctx.file + ", line " +
+               std::to_string(ctx.line) + " (" + source_ + " id " + external_id + ")";
+      e.ref_type = "import";
+      e.ref_id = ctx.import_id;
+      append_timeline(ctx.conn, ctx.caller, e);
+      ++ctx.counts.customers_created;
+    }
+    if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+    cache_.emplace(external_id, id);
+    return id;
+  }
+  void clear() { cache_.clear(); }
+
+ private:
+  std::string source_;
+  std::unordered_map<std::string, std::int64_t> cache_;
+};
+
+std::int64_t insert_order(ImportContext& ctx, std::optional<std::int64_t> customer, bool cancel,
+                          TimeMs at, const std::string& currency, std::int64_t total,
+                          const std::string& source, const std::optional<std::string>& ref) {
+  store::execute(ctx.conn,
+                 "INSERT INTO orders (customer_id, kind, channel, placed_at, currency, "
+                 "subtotal_minor, discount_minor, total_minor, source, external_ref, user_id, "
+                 "created_at) VALUES (?, ?, 'import', ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+                 customer, cancel ? "cancellation" : "sale", at, currency, total, total, source,
+                 ref, ctx.caller.user_id, now_ms());
+  return ctx.conn.last_insert_id();
+}
+
+void order_timeline(ImportContext& ctx, std::int64_t customer, std::int64_t order, TimeMs at,
+                    bool cancel, const std::string& what) {
+  TimelineEntry e;
+  e.customer_id = customer;
+  e.at = at;
+  e.kind = "order_placed";
+  e.channel = "system";  // imported: the original channel is not known
+  e.subject = (cancel ? "Cancellation " : "Order ") + what;
+  e.body = "Imported (import #" + std::to_string(ctx.import_id) + ")";
+  e.ref_type = "order";
+  e.ref_id = order;
+  append_timeline(ctx.conn, ctx.caller, e);
+}
+
+// ---- invoices ----------------------------------------------------------------------------
+
+class InvoiceMapper final : public RowMapper {
+ public:
+  explicit InvoiceMapper(const MapperSettings& s) : s_(s), customers_(s.source) {}
+
+  void header(const CsvRecord& r) override {
+    static const std::vector<std::pair<const char*, std::vector<const char*>>> kCols = {
+        {"Invoice", {"invoice", "invoiceno"}}, {"StockCode", {"stockcode"}},
+        {"Description", {"description"}},      {"Quantity", {"quantity"}},
+        {"InvoiceDate", {"invoicedate"}},      {"Price", {"price", "unitprice"}},
+        {"Customer ID", {"customerid"}},       {"Country", {"country"}},
+    };
+    col_.assign(kCols.size(), -1);
+    for (std::size_t i = 0; i < r.fields.size(); ++i) {
+      std::string k = header_key(r.fields[i]);
+      bool known = false;
+      for (std::size_t c = 0; c < kCols.size(); ++c) {
+        for (const char* alias : kCols[c].second) {
+          if (k == alias) {
+            if (col_[c] >= 0) throw RowInvalid{"column '" + r.fields[i] + "' appears twice"};
+            col_[c] = static_cast<int>(i);
+            known = true;
+          }
+        }
+      }
+      if (!known) throw RowInvalid{"unknown column '" + r.fields[i] + "'"};
+    }
+    for (std::size_t c = 0; c < kCols.size(); ++c) {
+      if (col_[c] < 0) {
+        throw RowInvalid{std::string("missing column '") + kCols[c].first +
+                         "' (expected Invoice,StockCode,Description,Quantity,InvoiceDate,Price,"
+                         "Customer ID,Country)"};
+      }
+    }
+    width_ = r.fields.size();
+  }
+
+  void parse(const CsvRecord& r) override {
+    expect_fields(r, width_);
+    auto f = [&](int c) -> const std::string& {
+      return r.fields[static_cast<std::size_t>(col_[static_cast<std::size_t>(c)])];
+    };
+    row_.invoice = text_cell("Invoice", f(0), 64, true);
+    row_.stock = text_cell("StockCode", f(1), 64, true);
+    row_.description = text_cell("Description", f(2), 500, false, true);
+    auto q = parse_int(f(3));
+    if (!q) throw RowInvalid{"column 'Quantity': '" + f(3) + "' is not a whole number"};
+    if (*q == 0 || *q > 1'000'000'000 || *q < -1'000'000'000) {
+      throw RowInvalid{"column 'Quantity': must be non-zero and at most 1e9 in size"};
+    }
+    row_.qty = *q;
+    auto t = parse_invoice_time(strip(f(4)));
+    if (!t) throw RowInvalid{"column 'InvoiceDate': '" + f(4) + "' is not a date and time"};
+    row_.at = *t;
+    auto p = parse_decimal_minor(strip(f(5)), 2);
+    if (!p)
+      throw RowInvalid{"column 'Price': '" + f(5) + "' is not an amount with at most 2 decimals"};
+    if (*p < 0) throw RowInvalid{"column 'Price': must not be negative"};
+    row_.price = *p;
+    std::string cust = text_cell("Customer ID", f(6), 64, false);
+    // Spreadsheet round trips turn the id 13085 into "13085.0".
+    if (cust.size() > 2 && cust.compare(cust.size() - 2, 2, ".0") == 0)
+      cust.resize(cust.size() - 2);
+    row_.customer = cust;
+    row_.country = country_code(strip(f(7)));
+    row_.cancel = !row_.invoice.empty() && (row_.invoice[0] == 'C' || row_.invoice[0] == 'c');
+    if (row_.cancel && row_.qty > 0) {
+      throw RowInvalid{
+          "column 'Quantity': a cancellation (invoice starting with C) has "
+          "negative quantities"};
+    }
+  }
+
+  bool boundary() const override { return !open_ || row_.invoice != inv_.invoice; }
+
+  void write(ImportContext& ctx) override {
+    if (open_ && row_.invoice != inv_.invoice) flush(ctx);
+    if (!open_) {
+      open_ = true;
+      inv_ = row_;
+      lines_.clear();
+    }
+    std::int64_t product = product_id(ctx, row_);
+    lines_.push_back({product, row_.qty, row_.price, ctx.line});
+  }
+
+  void flush(ImportContext& ctx) override {
+    if (!open_) return;
+    open_ = false;
+    std::optional<std::int64_t> customer;
+    std::size_t save_line = ctx.line;
+    ctx.line = lines_.front().line;
+    if (!inv_.customer.empty()) {
+      customer = customers_.resolve(ctx, inv_.customer, inv_.country, inv_.at);
+    }
+    std::int64_t total = 0;
+    for (const auto& l : lines_) total += l.qty * l.price;
+    // The same invoice number seen again later in the file (or in an earlier file) adds its
+    // lines to that order instead of failing on the unique order number.
+    std::int64_t order = 0;
+    std::int64_t line_no = 0;
+    {
+      store::Query q(ctx.conn,
+                     "SELECT id, (SELECT coalesce(max(line_no), 0) FROM order_lines WHERE "
+                     "order_id = orders.id) FROM orders WHERE source = ? AND external_ref = ?",
+                     s_.source, inv_.invoice);
+      if (q.step()) {
+        order = q->get_int(0);
+        line_no = q->get_int(1);
+      }
+    }
+    if (order == 0) {
+      order = insert_order(ctx, customer, inv_.cancel, inv_.at, s_.currency, total, s_.source,
+                           inv_.invoice);
+      ++ctx.counts.orders;
+      if (customer) order_timeline(ctx, *customer, order, inv_.at, inv_.cancel, inv_.invoice);
+    } else {
+      store::execute(ctx.conn,
+                     "UPDATE orders SET subtotal_minor = subtotal_minor + ?, total_minor = "
+                     "total_minor + ? WHERE id = ?",
+                     total, total, order);
+    }
+    auto& ins = ctx.conn.prepare(
+        "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_minor, "
+        "discount_minor, total_minor) VALUES (?, ?, ?, ?, ?, 0, ?)");
+    for (const auto& l : lines_) {
+      ins.bind_int(1, order);
+      ins.bind_int(2, ++line_no);
+      ins.bind_int(3, l.product);
+      ins.bind_int(4, l.qty);
+      ins.bind_int(5, l.price);
+      ins.bind_int(6, l.qty * l.price);
+      ins.step();
+      ins.reset();
+      ++ctx.counts.created;
+    }
+    ctx.line = save_line;
+  }
+
+  void reset_caches() override {
+    products_.clear();
+    customers_.clear();
+    open_ = false;
+  }
+
+ private:
+  struct Row {
+    std::string invoice, stock, description, customer;
+    std::optional<std::string> country;
+    std::int64_t qty = 0, price = 0;
+    TimeMs at = 0;
+    bool cancel = false;
+  };
+  struct Line {
+    std::int64_t product, qty, price;
+    std::size_t line;
+  };
+
+  std::int64_t product_id(ImportContext& ctx, const Row& r) {
+    auto it = products_.find(r.stock);
+    if (it != products_.end()) return it->second;
+    std::int64_t id = 0;
+    {
+      store::Query q(ctx.conn, "SELECT id FROM products WHERE sku = ?", r.stock);
+      if (q.step()) id = q->get_int(0);
+    }
+    if (id == 0) {
+      const TimeMs now = now_ms();
+      store::execute(ctx.conn,
+                     "INSERT INTO products (sku, name, price_minor, currency, created_at, "
+                     "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     r.stock, r.description.empty() ? r.stock : r.description, r.price, s_.currency,
+                     now, now);
+      id = ctx.conn.last_insert_id();
+      ++ctx.counts.products_created;
+    }
+    if (products_.size() >= kMaxCacheEntries) products_.clear();
+    products_.emplace(r.stock, id);
+    return id;
+  }
+
+  MapperSettings s_;
+  std::vector<int> col_;
+  std::size_t width_ = 0;
+  Row row_, inv_;
+  bool open_ = false;
+  std::vector<Line> lines_;
+  std::unordered_map<std::string, std::int64_t> products_;
+  CustomerResolver customers_;
+};
+
+// ---- transactions (customer_id,date,amount) and CDNOW -------------------------------------
+
+class TransactionMapper final : public RowMapper {
+ public:
+  TransactionMapper(const MapperSettings& s, bool cdnow)
+      : s_(s), cdnow_(cdnow), customers_(s.source) {}
+  bool has_header() const override { return !cdnow_; }
+  void header(const CsvRecord& r) override {
+    if (r.fields.size() != 3 || header_key(r.fields[0]) != "customerid" ||
+        header_key(r.fields[1]) != "date" || header_key(r.fields[2]) != "amount") {
+      throw RowInvalid{"the header must be customer_id,date,amount"};
+    }
+  }
+  void parse(const CsvRecord& r) override {
+    expect_fields(r, cdnow_ ? 5 : 3);
+    customer_ = text_cell(cdnow_ ? "customer" : "customer_id", r.fields[0], 64, true);
+    const std::string& date = r.fields[cdnow_ ? 2 : 1];
+    auto day = parse_day(strip(date), cdnow_);
+    if (!day) throw RowInvalid{"column 'date': '" + date + "' is not a valid date"};
+    at_ = static_cast<TimeMs>(*day) * 86'400'000;
+    items_ = 0;
+    if (cdnow_) {
+      auto n = parse_int(r.fields[3]);
+      if (!n || *n < 0) throw RowInvalid{"column 'items': '" + r.fields[3] + "' is not a count"};
+      items_ = *n;
+    }
+    const std::string& amount = r.fields[cdnow_ ? 4 : 2];
+    auto a = parse_decimal_minor(strip(amount), 2);
+    if (!a)
+      throw RowInvalid{"column 'amount': '" + amount +
+                       "' is not an amount with at most 2 decimals"};
+    amount_ = *a;
+  }
+  void write(ImportContext& ctx) override {
+    std::int64_t c = customers_.resolve(ctx, customer_, std::nullopt, at_);
+    std::int64_t order =
+        insert_order(ctx, c, amount_ < 0, at_, s_.currency, amount_, s_.source, std::nullopt);
+    ++ctx.counts.orders;
+    ++ctx.counts.created;
+    order_timeline(ctx, c, order, at_, amount_ < 0,
+                   "of " + format_day(static_cast<std::int32_t>(at_ / 86'400'000)) +
+                       (cdnow_ ? " (" + std::to_string(items_) + " items)" : ""));
+  }
+  void reset_caches() override { customers_.clear(); }
+
+ private:
+  MapperSettings s_;
+  bool cdnow_;
+  CustomerResolver customers_;
+  std::string customer_;
+  TimeMs at_ = 0;
+  std::int64_t items_ = 0, amount_ = 0;
+};
+
+// ---- products -------------------------------------------------------------------------------
+
+class ProductMapper final : public RowMapper {
+ public:
+  explicit ProductMapper(const MapperSettings& s) : s_(s) {}
+  void header(const CsvRecord& r) override {
+    static const std::vector<std::pair<std::string, std::vector<const char*>>> kCols = {
+        {"sku", {"sku", "stockcode", "code"}},
+        {"name", {"name", "description", "title"}},
+        {"category", {"category", "categorypath"}},
+        {"price", {"price", "unitprice"}},
+        {"currency", {"currency"}},
+        {"active", {"active"}},
+    };
+    col_.assign(kCols.size(), -1);
+    for (std::size_t i = 0; i < r.fields.size(); ++i) {
+      std::string k = header_key(r.fields[i]);
+      bool known = false;
+      for (std::size_t c = 0; c < kCols.size() && !known; ++c) {
+        for (const char* a : kCols[c].second) {
+          if (k == a) {
+            col_[c] = static_cast<int>(i);
+            known = true;
+            break;
+          }
+        }
+      }
+      if (!known) throw RowInvalid{"unknown column '" + r.fields[i] + "'"};
+    }
+    if (col_[0] < 0) throw RowInvalid{"missing column 'sku'"};
+    width_ = r.fields.size();
+  }
+  void parse(const CsvRecord& r) override {
+    expect_fields(r, width_);
+    auto cell = [&](int c) -> std::string_view {
+      return col_[static_cast<std::size_t>(c)] < 0
+                 ? std::string_view()
+                 : std::string_view(
+                       r.fields[static_cast<std::size_t>(col_[static_cast<std::size_t>(c)])]);
+    };
+    row_ = {};
+    row_.sku = text_cell("sku", cell(0), 64, true);
+    row_.name = text_cell("name", cell(1), 300, false);
+    row_.category = text_cell("category", cell(2), 300, false);
+    if (!strip(cell(3)).empty()) {
+      auto p = parse_decimal_minor(strip(cell(3)), 2);
+      if (!p || *p < 0)
+        throw RowInvalid{"column 'price': '" + std::string(cell(3)) +
+                         "' is not a non-negative amount with at most 2 decimals"};
+      row_.price = p;
+    }
+    std::string cur = text_cell("currency", cell(4), 3, false);
+    if (!cur.empty()) {
+      if (cur.size() != 3 ||
+          !std::all_of(cur.begin(), cur.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+        throw RowInvalid{"column 'currency': must be an ISO 4217 code such as USD"};
+      }
+      row_.currency = cur;
+    }
+    if (!strip(cell(5)).empty()) {
+      row_.active = parse_bool(cell(5));
+      if (!row_.active) throw RowInvalid{"column 'active': must be true or false"};
+    }
+  }
+  void write(ImportContext& ctx) override {
+    std::optional<std::int64_t> category;
+    if (!row_.category.empty()) category = category_id(ctx, row_.category);
+    std::int64_t id = 0;
+    {
+      store::Query q(ctx.conn, "SELECT id FROM products WHERE sku = ?", row_.sku);
+      if (q.step()) id = q->get_int(0);
+    }
+    const TimeMs now = now_ms();
+    if (id == 0) {
+      if (row_.name.empty()) throw RowInvalid{"column 'name': required for a new product"};
+      if (!row_.price) throw RowInvalid{"column 'price': required for a new product"};
+      store::execute(ctx.conn,
+                     "INSERT INTO products (sku, name, category_id, price_minor, currency, "
+                     "active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     row_.sku, row_.name, category, *row_.price,
+                     row_.currency.value_or(s_.currency), row_.active.value_or(true), now, now);
+      ++ctx.counts.created;
+    } else {
+      store::execute(ctx.conn,
+                     "UPDATE products SET name = coalesce(?, name), category_id = "
+                     "coalesce(?, category_id), price_minor = coalesce(?, price_minor), currency "
+                     "= coalesce(?, currency), active = coalesce(?, active), updated_at = ?, "
+                     "version = version + 1 WHERE id = ?",
+                     row_.name.empty() ? std::optional<std::string>() : row_.name, category,
+                     row_.price, row_.currency, row_.active, now, id);
+      ++ctx.counts.updated;
+    }
+  }
+  void reset_caches() override { categories_.clear(); }
+
+ private:
+  // "Home & Kitchen > Cookware": each level found or created under its parent.
+  std::int64_t category_id(ImportContext& ctx, const std::string& path) {
+    auto it = categories_.find(path);
+    if (it != categories_.end()) return it->second;
+    std::optional<std::int64_t> parent;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+      std::size_t gt = path.find('>', start);
+      std::string name(strip(std::string_view(path).substr(
+          start, gt == std::string::npos ? std::string::npos : gt - start)));
+      if (name.empty()) throw RowInvalid{"column 'category': empty level in '" + path + "'"};
+      std::int64_t id = 0;
+      {
+        store::Query q(ctx.conn,
+                       "SELECT id FROM categories WHERE coalesce(parent_id, 0) = ? AND name = ?",
+                       parent.value_or(0), name);
+        if (q.step()) id = q->get_int(0);
+      }
+      if (id == 0) {
+        store::execute(ctx.conn, "INSERT INTO categories (name, parent_id) VALUES (?, ?)", name,
+                       parent);
+        id = ctx.conn.last_insert_id();
+      }
+      parent = id;
+      if (gt == std::string::npos) break;
+      start = gt + 1;
+    }
+    categories_.emplace(path, *parent);
+    return *parent;
+  }
+
+  struct Row {
+    std::string sku, name, category;
+    std::optional<std::int64_t> price;
+    std::optional<std::string> currency;
+    std::optional<bool> active;
+  };
+  MapperSettings s_;
+  std::vector<int> col_;
+  std::size_t width_ = 0;
+  Row row_;
+  std::map<std::string, std::int64_t> categories_;
+};
+
+// ---- customers ------------------------------------------------------------------------------
+
+class CustomerMapper final : public RowMapper {
+ public:
+  explicit CustomerMapper(const MapperSettings& s) : s_(s) {}
+
+  void header(const CsvRecord& r) override {
+    static const std::vector<std::pair<const char*, std::vector<const char*>>> kAliases = {
+        {"external_id", {"externalid", "id", "customerid", "customerno", "customernumber"}},
+        {"name", {"name", "fullname", "customername"}},
+        {"first_name", {"firstname", "givenname"}},
+        {"last_name", {"lastname", "surname", "familyname"}},
+        {"kind", {"kind", "type"}},
+        {"email", {"email", "emailaddress", "mail"}},
+        {"phone", {"phone", "phonenumber", "mobile", "telephone", "tel"}},
+        {"birth_date", {"birthdate", "birthday", "dateofbirth", "dob"}},
+        {"gender", {"gender", "sex"}},
+        {"street", {"street", "address", "streetaddress"}},
+        {"city", {"city", "town"}},
+        {"region", {"region", "state", "province"}},
+        {"postal_code", {"postalcode", "zip", "zipcode", "postcode"}},
+        {"country", {"country", "countrycode"}},
+        {"tags", {"tags", "tag"}},
+        {"email_consent", {"emailconsent", "emailoptin"}},
+        {"sms_consent", {"smsconsent", "smsoptin"}},
+        {"owner", {"owner", "owneremail"}},
+    };
+    fields_.clear();
+    for (const auto& h : r.fields) {
+      std::string target;
+      for (const auto& [from, to] : s_.mapping) {
+        if (from == strip(h)) target = to;
+      }
+      if (target.empty()) {
+        std::string k = header_key(h);
+        for (const auto& [field, aliases] : kAliases) {
+          for (const char* a : aliases) {
+            if (k == a) target = field;
+          }
+        }
+        if (target.empty() && k.rfind("custom", 0) == 0 && h.find('.') != std::string::npos) {
+          target = "custom." + std::string(strip(h.substr(h.find('.') + 1)));
+        }
+      }
+      if (target.empty()) {
+        throw RowInvalid{"unknown column '" + h +
+                         "' (map it to a field, or to - to ignore it, "
+                         "in a --mapping file)"};
+      }
+      if (target != "-" && std::find(fields_.begin(), fields_.end(), target) != fields_.end()) {
+        throw RowInvalid{"two columns map to the field '" + target + "'"};
+      }
+      fields_.push_back(target);
+    }
+    bool has_name = std::find(fields_.begin(), fields_.end(), "name") != fields_.end() ||
+                    std::find(fields_.begin(), fields_.end(), "first_name") != fields_.end() ||
+                    std::find(fields_.begin(), fields_.end(), "last_name") != fields_.end();
+    if (!has_name) throw RowInvalid{"no name column (name, or first_name/last_name)"};
+  }
+
+  void parse(const CsvRecord& r) override {
+    expect_fields(r, fields_.size());
+    row_ = {};
+    std::string first, last;
+    nlohmann::json custom = nlohmann::json::object();
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      const std::string& f = fields_[i];
+      std::string_view v = strip(r.fields[i]);
+      if (f == "-") continue;
+      if (!is_valid_utf8(v)) throw RowInvalid{"column '" + f + "': not valid UTF-8"};
+      if (v.empty()) continue;
+      if (f == "external_id") {
+        row_.external_id = text_cell(f, v, 64, true);
+      } else if (f == "name") {
+        row_.name = text_cell(f, v, 200, true);
+      } else if (f == "first_name") {
+        first = text_cell(f, v, 100, true);
+      } else if (f == "last_name") {
+        last = text_cell(f, v, 100, true);
+      } else if (f == "kind") {
+        if (v != "person" && v != "organisation") {
+          throw RowInvalid{"column 'kind': must be person or organisation"};
+        }
+        row_.kind = std::string(v);
+      } else if (f == "email") {
+        try {
+          row_.email_norm = normalize_email(f, v);
+          row_.email = std::string(v);
+        } catch (const Error& e) {
+          throw RowInvalid{"column 'email': " + std::string(e.what())};
+        }
+      } else if (f == "phone") {
+        try {
+          row_.phone = normalize_phone(f, v, s_.default_region);
+        } catch (const Error& e) {
+          throw RowInvalid{"column 'phone': " + std::string(e.what())};
+        }
+      } else if (f == "birth_date") {
+        auto d = parse_day(v);
+        if (!d || static_cast<std::int64_t>(*d) * 86'400'000 > now_ms()) {
+          throw RowInvalid{"column 'birth_date': '" + std::string(v) +
+                           "' is not a past date YYYY-MM-DD"};
+        }
+        row_.birth_date = format_day(*d);
+      } else if (f == "gender") {
+        std::string g(v);
+        std::transform(g.begin(), g.end(), g.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        if (g == "f") g = "female";
+        if (g == "m") g = "male";
+        if (g != "female" && g != "male" && g != "other") {
+          throw RowInvalid{"column 'gender': must be female, male or other"};
+        }
+        row_.gender = g;
+      } else if (f == "country") {
+        auto c = country_code(v);
+        if (!c)
+          throw RowInvalid{"column 'country': '" + std::string(v) +
+                           "' is not an ISO 3166 country code"};
+        row_.country = *c;
+      } else if (f == "tags") {
+        std::string t(v);
+        std::size_t start = 0;
+        while (start <= t.size()) {
+          std::size_t sep = t.find_first_of(";|", start);
+          std::string tag(strip(std::string_view(t).substr(
+              start, sep == std::string::npos ? std::string::npos : sep - start)));
+          if (!tag.empty()) row_.tags.push_back(text_cell("tags", tag, 50, true));
+          if (sep == std::string::npos) break;
+          start = sep + 1;
+        }
+      } else if (f == "email_consent" || f == "sms_consent") {
+        auto b = parse_bool(v);
+        if (!b) throw RowInvalid{"column '" + f + "': must be true or false"};
+        (f == "email_consent" ? row_.email_consent : row_.sms_consent) = *b;
+      } else if (f == "owner") {
+        row_.owner_email = normalize_owner(v);
+      } else if (f.rfind("custom.", 0) == 0) {
+        custom[f.substr(7)] = text_cell(f, v, 1000, false);
+      } else {
+        auto text = text_cell(f, v, 200, false);
+        if (f == "street")
+          row_.street = text;
+        else if (f == "city")
+          row_.city = text;
+        else if (f == "region")
+          row_.region = text;
+        else if (f == "postal_code")
+          row_.postal_code = text;
+        else
+          throw RowInvalid{"unknown field '" + f + "' in the mapping"};
+      }
+    }
+    if (!row_.name && (!first.empty() || !last.empty())) {
+      row_.name = first.empty() ? last : last.empty() ? first : first + " " + last;
+    }
+    if (!custom.empty()) row_.custom = custom.dump();
+  }
+
+  void write(ImportContext& ctx) override {
+    // Who is it? The first matching rule wins.
+    std::int64_t id = 0;
+    for (MatchRule m : s_.match) {
+      if (id != 0) break;
+      if (m == MatchRule::kExternalId && row_.external_id) {
+        store::Query q(ctx.conn,
+                       "SELECT c.id FROM customer_external_ids e JOIN customers c ON c.id = "
+                       "e.customer_id WHERE e.source = ? AND e.external_id = ? AND c.deleted_at "
+                       "IS NULL AND c.merged_into IS NULL",
+                       s_.source, *row_.external_id);
+        if (q.step()) id = q->get_int(0);
+      } else if (m == MatchRule::kEmail && row_.email_norm) {
+        id = live_by(ctx, "email_norm", *row_.email_norm);
+      } else if (m == MatchRule::kPhone && row_.phone) {
+        id = live_by(ctx, "phone", *row_.phone);
+      }
+    }
+    // Checks before any write, so a refused row leaves nothing behind.
+    if (row_.email_norm) {
+      std::int64_t other = live_by(ctx, "email_norm", *row_.email_norm);
+      if (other != 0 && other != id) {
+        throw RowInvalid{"column 'email': already belongs to customer " + std::to_string(other)};
+      }
+    }
+    if (row_.phone) {
+      std::int64_t other = live_by(ctx, "phone", *row_.phone);
+      if (other != 0 && other != id) {
+        throw RowInvalid{"column 'phone': already belongs to customer " + std::to_string(other)};
+      }
+    }
+    if (row_.external_id) {
+      store::Query q(ctx.conn,
+                     "SELECT customer_id FROM customer_external_ids WHERE source = ? AND "
+                     "external_id = ?",
+                     s_.source, *row_.external_id);
+      if (q.step() && q->get_int(0) != id) {
+        throw RowInvalid{"column 'external_id': already belongs to customer " +
+                         std::to_string(q->get_int(0))};
+      }
+    }
+    std::optional<std::int64_t> owner;
+    if (row_.owner_email) {
+      store::Query q(ctx.conn, "SELECT id FROM users WHERE lower(email) = ?", *row_.owner_email);
+      if (!q.step()) throw RowInvalid{"column 'owner': no user " + *row_.owner_email};
+      owner = q->get_int(0);
+    }
+    if (id == 0 && !row_.name) throw RowInvalid{"column 'name': required for a new customer"};
+    const TimeMs now = now_ms();
+    std::optional<std::int64_t> email_at, sms_at;
+    if (row_.email_consent.value_or(false)) email_at = now;
+    if (row_.sms_consent.value_or(false)) sms_at = now;
+    const std::string consent_source = "import #" + std::to_string(ctx.import_id);
+    const bool created = id == 0;
+    if (created) {
+      store::execute(
+          ctx.conn,
+          "INSERT INTO customers (kind, name, email, email_norm, phone, birth_date, gender, "
+          "street, city, region, postal_code, country, owner_id, email_consent, email_consent_at, "
+          "email_consent_source, sms_consent, sms_consent_at, sms_consent_source, custom, "
+          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?, ?, ?)",
+          row_.kind.value_or("person"), *row_.name, row_.email, row_.email_norm, row_.phone,
+          row_.birth_date, row_.gender, row_.street, row_.city, row_.region, row_.postal_code,
+          row_.country, owner, row_.email_consent.value_or(false), email_at,
+          email_at ? std::optional<std::string>(consent_source) : std::nullopt,
+          row_.sms_consent.value_or(false), sms_at,
+          sms_at ? std::optional<std::string>(consent_source) : std::nullopt,
+          row_.custom.value_or("{}"), now, now);
+      id = ctx.conn.last_insert_id();
+      ++ctx.counts.created;
+    } else {
+      // Cells given replace the stored values; empty cells keep them. A consent given in the
+      // file is recorded with this import as its source.
+      store::execute(
+          ctx.conn,
+          "UPDATE customers SET kind = coalesce(?, kind), name = coalesce(?, name), email = "
+          "coalesce(?, email), email_norm = coalesce(?, email_norm), phone = coalesce(?, phone), "
+          "birth_date = coalesce(?, birth_date), gender = coalesce(?, gender), street = "
+          "coalesce(?, street), city = coalesce(?, city), region = coalesce(?, region), "
+          "postal_code = coalesce(?, postal_code), country = coalesce(?, country), owner_id = "
+          "coalesce(?, owner_id), "
+          "email_consent = coalesce(?, email_consent), email_consent_at = CASE WHEN ? IS NULL "
+          "THEN email_consent_at ELSE ? END, email_consent_source = CASE WHEN ? IS NULL THEN "
+          "email_consent_source ELSE ? END, "
+          "sms_consent = coalesce(?, sms_consent), sms_consent_at = CASE WHEN ? IS NULL THEN "
+          "sms_consent_at ELSE ? END, sms_consent_source = CASE WHEN ? IS NULL THEN "
+          "sms_consent_source ELSE ? END, "
+          "custom = CASE WHEN ? IS NULL THEN custom ELSE json_patch(custom, ?) END, "
+          "updated_at = ?, version = version + 1 WHERE id = ?",
+          row_.kind, row_.name, row_.email, row_.email_norm, row_.phone, row_.birth_date,
+          row_.gender, row_.street, row_.city, row_.region, row_.postal_code, row_.country, owner,
+          row_.email_consent, row_.email_consent, now, row_.email_consent, consent_source,
+          row_.sms_consent, row_.sms_consent, now, row_.sms_consent, consent_source, row_.custom,
+          row_.custom, now, id);
+      ++ctx.counts.updated;
+    }
+    if (row_.external_id) {
+      store::execute(ctx.conn,
+                     "INSERT OR IGNORE INTO customer_external_ids (source, external_id, "
+                     "customer_id) VALUES (?, ?, ?)",
+                     s_.source, *row_.external_id, id);
+    }
+    for (const auto& t : row_.tags) {
+      store::execute(ctx.conn,
+                     "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)", id, t);
+    }
+    TimelineEntry e;
+    e.customer_id = id;
+    e.kind = created ? "customer_created" : "customer_updated";
+    e.channel = "system";
+    e.subject = e.kind == "customer_created" ? "Customer imported" : "Customer updated by import";
+    e.body = "Import #" + std::to_string(ctx.import_id) + " of " + ctx.file + ", line " +
+             std::to_string(ctx.line);
+    e.ref_type = "import";
+    e.ref_id = ctx.import_id;
+    append_timeline(ctx.conn, ctx.caller, e);
+  }
+
+ private:
+  static std::string normalize_owner(std::string_view v) {
+    std::string s(v);
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+  }
+  static std::int64_t live_by(ImportContext& ctx, const char* column, const std::string& value) {
+    // `column` is one of two literals chosen above, never input.
+    std::string sql = std::string("SELECT id FROM customers WHERE ") + column +
+                      " = ? AND deleted_at IS NULL AND merged_into IS NULL";
+    store::Query q(ctx.conn, sql, value);
+    return q.step() ? q->get_int(0) : 0;
+  }
+
+  struct Row {
+    std::optional<std::string> external_id, name, kind, email, email_norm, phone, birth_date,
+        gender, street, city, region, postal_code, country, owner_email, custom;
+    std::optional<bool> email_consent, sms_consent;
+    std::vector<std::string> tags;
+  };
+  MapperSettings s_;
+  std::vector<std::string> fields_;
+  Row row_;
+};
+
+}  // namespace
+
+std::string header_key(std::string_view header) {
+  std::string k;
+  for (char c : header) {
+    if (c >= 'A' && c <= 'Z') {
+      k += static_cast<char>(c - 'A' + 'a');
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      k += c;
+    }
+  }
+  return k;
+}
+
+std::optional<std::int64_t> parse_decimal_minor(std::string_view s, int digits) noexcept {
+  if (s.empty() || s.size() > 24) return std::nullopt;
+  bool neg = false;
+  if (s.front() == '-' || s.front() == '+') {
+    neg = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  std::int64_t whole = 0;
+  std::size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (whole > 999'999'999'999'999) return std::nullopt;
+    whole = whole * 10 + (s[i] - '0');
+  }
+  bool any_digit = i > 0;
+  std::int64_t frac = 0;
+  int nfrac = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      any_digit = true;
+      if (nfrac < digits) {
+        frac = frac * 10 + (s[i] - '0');
+        ++nfrac;
+      } else if (s[i] != '0') {
+        return std::nullopt;  // more precision than the currency has: refuse, do not round
+      }
+    }
+  }
+  if (i != s.size() || !any_digit) return std::nullopt;
+  for (; nfrac < digits; ++nfrac) frac *= 10;
+  std::int64_t scale = 1;
+  for (int d = 0; d < digits; ++d) scale *= 10;
+  std::int64_t v = whole * scale + frac;
+  return neg ? -v : v;
+}
+
+std::optional<TimeMs> parse_invoice_time(std::string_view s) noexcept {
+  if (auto t = parse_time(s)) return t;
+  // M/D/YYYY H:MM[:SS]
+  int part[6] = {0, 0, 0, 0, 0, 0};
+  int n = 0;
+  int digits = 0;
+  const char seps[] = {'/', '/', ' ', ':', ':'};
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    char c = i < s.size() ? s[i] : '\0';
+    if (c >= '0' && c <= '9') {
+      if (++digits > 4) return std::nullopt;
+      part[n] = part[n] * 10 + (c - '0');
+      continue;
+    }
+    if (digits == 0) return std::nullopt;
+    if (c == '\0') break;
+    if (n >= 5 || c != seps[n]) return std::nullopt;
+    ++n;
+    digits = 0;
+  }
+  if (n < 3) return std::nullopt;  // needs at least the hour and minutes
+  if (n == 3) return std::nullopt;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", part[2], part[0], part[1],
+                part[3], part[4], n >= 5 ? part[5] : 0);
+  return parse_time(buf);
+}
+
+std::optional<std::string> country_code(std::string_view name) {
+  static const std::map<std::string, std::string> kNames = {
+      {"unitedkingdom", "GB"}, {"uk", "GB"},
+      {"greatbritain", "GB"},  {"france", "FR"},
+      {"australia", "AU"},     {"netherlands", "NL"},
+      {"germany", "DE"},       {"norway", "NO"},
+      {"eire", "IE"},          {"ireland", "IE"},
+      {"switzerland", "CH"},   {"spain", "ES"},
+      {"poland", "PL"},        {"portugal", "PT"},
+      {"italy", "IT"},         {"belgium", "BE"},
+      {"lithuania", "LT"},     {"japan", "JP"},
+      {"iceland", "IS"},       {"channelislands", "JE"},
+      {"denmark", "DK"},       {"cyprus", "CY"},
+      {"sweden", "SE"},        {"austria", "AT"},
+      {"israel", "IL"},        {"finland", "FI"},
+      {"greece", "GR"},        {"singapore", "SG"},
+      {"lebanon", "LB"},       {"unitedarabemirates", "AE"},
+      {"saudiarabia", "SA"},   {"czechrepublic", "CZ"},
+      {"canada", "CA"},        {"brazil", "BR"},
+      {"usa", "US"},           {"unitedstates", "US"},
+      {"bahrain", "BH"},       {"malta", "MT"},
+      {"rsa", "ZA"},           {"southafrica", "ZA"},
+      {"hongkong", "HK"},      {"korea", "KR"},
+      {"thailand", "TH"},      {"nigeria", "NG"},
+      {"bermuda", "BM"},       {"china", "CN"},
+      {"taiwan", "TW"},        {"india", "IN"},
+      {"newzealand", "NZ"},    {"mexico", "MX"},
+      {"estonia", "EE"},       {"latvia", "LV"},
+      {"hungary", "HU"},       {"romania", "RO"},
+      {"croatia", "HR"},       {"slovenia", "SI"},
+      {"slovakia", "SK"},      {"luxembourg", "LU"},
+      {"turkey", "TR"},        {"russia", "RU"},
+  };
+  std::string_view v = strip(name);
+  if (v.size() == 2 && std::isalpha(static_cast<unsigned char>(v[0])) &&
+      std::isalpha(static_cast<unsigned char>(v[1]))) {
+    std::string c(v);
+    for (char& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return c;
+  }
+  auto it = kNames.find(header_key(v));
+  if (it == kNames.end()) return std::nullopt;
+  return it->second;
+}
+
+std::unique_ptr<RowMapper> make_row_mapper(ImportKind kind, const MapperSettings& s) {
+  switch (kind) {
+    case ImportKind::kCustomers:
+      return std::make_unique<CustomerMapper>(s);
+    case ImportKind::kProducts:
+      return std::make_unique<ProductMapper>(s);
+    case ImportKind::kInvoices:
+      return std::make_unique<InvoiceMapper>(s);
+    case ImportKind::kTransactions:
+      return std::make_unique<TransactionMapper>(s, false);
+    case ImportKind::kCdnow:
+      return std::make_unique<TransactionMapper>(s, true);
+  }
+  return nullptr;
+}
+
+}  // namespace rapport::app
