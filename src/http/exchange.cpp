@@ -1,5 +1,8 @@
 #include "http/exchange.hpp"
 
+#include <future>
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
@@ -237,6 +240,60 @@ void Exchange::send(int status, std::string body, std::string_view content_type,
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string route_key = route_ != nullptr ? route_->key() : std::string("unmatched");
   sink_.on_response(route_key, method(), path(), status, secs, request_id_, caller_.user_id);
+}
+
+void Exchange::reply_stream(int status, std::string content_type,
+                            std::vector<std::pair<std::string, std::string>> headers,
+                            std::function<void(const StreamWrite&)> produce) {
+  if (replied_) return;
+  replied_ = true;
+  auto self = shared_from_this_();
+  std::thread([self, status, content_type = std::move(content_type), headers = std::move(headers),
+               produce = std::move(produce)] {
+    std::optional<restinio::response_builder_t<restinio::chunked_output_t>> resp;
+    auto start = [&] {
+      resp.emplace(
+          self->req_->create_response<restinio::chunked_output_t>(restinio::http_status_line_t{
+              restinio::http_status_code_t{static_cast<std::uint16_t>(status)},
+              reason_phrase(status)}));
+      resp->append_header(restinio::http_field::content_type, content_type);
+      resp->append_header("X-Request-Id", self->request_id_);
+      resp->append_header("X-Content-Type-Options", "nosniff");
+      resp->append_header(restinio::http_field::cache_control, "no-store");
+      for (const auto& [k, v] : headers) resp->append_header(k, v);
+    };
+    int sent_status = status;
+    try {
+      produce([&](std::string_view piece) {
+        if (!resp) start();
+        resp->append_chunk(std::string(piece));
+        auto done = std::make_shared<std::promise<bool>>();
+        auto written = done->get_future();
+        resp->flush([done](const auto& ec) { done->set_value(!ec); });
+        // A client that stops reading for a minute is given up on.
+        if (written.wait_for(std::chrono::seconds(60)) != std::future_status::ready ||
+            !written.get()) {
+          throw Error(ErrorCode::kUnavailable, "the client stopped reading");
+        }
+      });
+      if (!resp) start();
+      resp->done();
+    } catch (...) {
+      if (!resp) {
+        self->replied_ = false;
+        self->reply_error(std::current_exception());
+        return;
+      }
+      sent_status = 500;
+      resp->connection_close();
+      resp->done();
+    }
+    double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - self->start_).count();
+    std::string route_key = self->route_ != nullptr ? self->route_->key() : "unmatched";
+    self->sink_.on_response(route_key, std::string(self->method()), std::string(self->path()),
+                            sent_status, secs, self->request_id_, self->caller_.user_id);
+  }).detach();
 }
 
 void Exchange::reply(int status, const nlohmann::json& body,

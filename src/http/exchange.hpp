@@ -67,6 +67,15 @@ class Exchange {
   void reply_text(int status, std::string body, std::string content_type,
                   std::vector<std::pair<std::string, std::string>> headers = {});
   void reply_no_content();
+  // A streamed reply (chunked transfer encoding) for large downloads in constant memory:
+  // `produce` runs on a thread of its own and calls `write` with each piece, which returns once
+  // the piece is on the wire (so at most one piece is held). An error before the first piece
+  // becomes an error reply; after it, the connection is closed mid-body (the client sees a
+  // truncated transfer, never a silently short file).
+  using StreamWrite = std::function<void(std::string_view)>;
+  void reply_stream(int status, std::string content_type,
+                    std::vector<std::pair<std::string, std::string>> headers,
+                    std::function<void(const StreamWrite&)> produce);
   // Maps an exception to the JSON error body (the one place that does so); `headers` are added
   // (e.g. Allow on a 405).
   void reply_error(std::exception_ptr error,

@@ -14,7 +14,8 @@ namespace rapport::http {
 class Exchange;
 using Handler = std::function<void(const std::shared_ptr<Exchange>&)>;
 
-enum class BodyKind { kNone, kJson };
+// kCsv: a CSV upload (Content-Type text/csv), up to ServerConfig::max_upload_bytes.
+enum class BodyKind { kNone, kJson, kCsv };
 
 struct Route {
   std::string method;  // GET, POST, PATCH, PUT, DELETE

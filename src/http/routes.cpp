@@ -17,6 +17,7 @@ RouteTable build_routes(Services& services) {
   add_order_routes(routes, services);
   add_settings_routes(routes, services);
   add_customer_routes(routes, services);
+  add_import_routes(routes, services);
   return routes;
 }
 

@@ -135,13 +135,14 @@ void Server::run_until_signal() {
   ResponseSink& sink = *impl_;
   Services& services = services_;
   const std::size_t max_body = config_.max_body_bytes;
+  const std::size_t max_upload = config_.max_upload_bytes;
 
   for (const Route& route : routes_) {
     const Route* r = &route;
     router->add_handler(
         method_id(route.method), to_express_path(route.path),
-        [r, &sink, &services, max_body](restinio::request_handle_t req,
-                                        restinio::router::route_params_t params) {
+        [r, &sink, &services, max_body, max_upload](restinio::request_handle_t req,
+                                                    restinio::router::route_params_t params) {
           auto ex =
               std::make_shared<Exchange>(req, std::move(params), r, sink, request_id_for(*req));
           ex->set_self(ex);
@@ -175,6 +176,20 @@ void Server::run_until_signal() {
               if (!ct || !is_json_content_type(*ct)) {
                 throw Error(ErrorCode::kUnsupportedMediaType,
                             "send the body as 'Content-Type: application/json'", "Content-Type");
+              }
+            }
+            if (r->body == BodyKind::kCsv) {
+              if (req->body().size() > max_upload) {
+                throw Error(ErrorCode::kPayloadTooLarge,
+                            "the upload is larger than " + std::to_string(max_upload) +
+                                " bytes; import larger files with `rapport import` on the server",
+                            "body");
+              }
+              auto ct = req->header().opt_value_of(restinio::http_field::content_type);
+              std::string_view ctv = ct ? *ct : std::string_view{};
+              if (ctv.substr(0, 8) != "text/csv") {
+                throw Error(ErrorCode::kUnsupportedMediaType,
+                            "send the file as 'Content-Type: text/csv'", "Content-Type");
               }
             }
             r->handler(ex);

@@ -22,10 +22,11 @@ namespace rapport::http {
 struct ServerConfig {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
-  std::size_t threads = 0;               // 0: one per core
-  std::size_t max_body_bytes = 1 << 20;  // JSON request bodies; larger: 413
-  std::string access_log = "-";          // "-": stdout, "off": none, else a file path
-  std::string web_root;                  // built web UI (web/dist); empty: none
+  std::size_t threads = 0;                   // 0: one per core
+  std::size_t max_body_bytes = 1 << 20;      // JSON request bodies; larger: 413
+  std::size_t max_upload_bytes = 32u << 20;  // CSV uploads (imports); larger: 413
+  std::string access_log = "-";              // "-": stdout, "off": none, else a file path
+  std::string web_root;                      // built web UI (web/dist); empty: none
 };
 
 // Everything handlers reach. Owned by the server, shared by all worker threads.

@@ -143,6 +143,12 @@ test("real responses have documented statuses and match the documented schemas",
   const ret = await created(`/api/v1/orders/${order.id}/returns`,
     { lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] });
   const lineOf = (o, quantity) => ({ lines: [{ order_line_id: o.lines[0].id, quantity }] });
+  const CSV_CT = { "Content-Type": "text/csv" };
+  const bigCsv = "name\n" + "x".repeat(32 * 1024 * 1024);
+  const imp = await s.request("POST", "/api/v1/imports/transactions",
+    { token: admin, body: "customer_id,date,amount\nD1,2024-01-02,9.99\n", headers: CSV_CT });
+  assert.equal(imp.status, 201, JSON.stringify(imp.body));
+  const service = await s.userWithRole(admin, "service");  // analysts may export
 
   // route key -> list of [path, request options, expected status].
   const samples = {
@@ -369,6 +375,20 @@ test("real responses have documented statuses and match the documented schemas",
       ["/api/v1/settings/currency", { token: admin, body: big, headers: JSON_CT }, 413],
       ["/api/v1/settings/currency", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
     ],
+    "POST /api/v1/imports/{kind}": [
+      ["/api/v1/imports/customers", { token: admin, body: "name,email\nDoc Customer,doc.customer@example.com\n", headers: CSV_CT }, 201],
+      ["/api/v1/imports/customers", { token: admin, body: "name,email\nBad,not-an-email\n", headers: CSV_CT }, 400],
+      ["/api/v1/imports/nonsense", { token: admin, body: "a\n", headers: CSV_CT }, 400],
+      ["/api/v1/imports/customers", { token: admin, body: bigCsv, headers: CSV_CT }, 413],
+      ["/api/v1/imports/customers", { token: admin, body: "name\nX\n", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/imports/{id}": [
+      [`/api/v1/imports/${imp.body.id}`, { token: admin }, 200],
+      ["/api/v1/imports/999999", { token: admin }, 404],
+    ],
+    "GET /api/v1/exports/customers.csv": [
+      ["/api/v1/exports/customers.csv", { token: admin }, 200],
+    ],
   };
   const mk = async (json) => {
     const r = await s.request("POST", "/api/v1/customers", { token: admin, json });
@@ -464,10 +484,11 @@ test("real responses have documented statuses and match the documented schemas",
   // Every protected operation: 401 without a token, 403 for a role without the permission.
   for (const r of table) {
     const key = `${r.method} ${r.path}`;
-    const p = r.path.replace("{id}", String(victim.id));
+    const p = r.path.replace("{id}", String(victim.id)).replace("{kind}", "customers");
     if (r.permission !== null) samples[key].push([p, {}, 401]);
     if (r.permission !== null && !HELD_BY_ANALYST.has(r.permission)) {
-      samples[key].push([p, { token: analyst.token }, 403]);
+      const outsider = r.permission === "export" ? service : analyst;  // analysts may export
+      samples[key].push([p, { token: outsider.token }, 403]);
     }
   }
   assert.deepEqual(Object.keys(samples).sort(), table.map((r) => `${r.method} ${r.path}`).sort());

@@ -73,6 +73,9 @@ const TABLE = {
   "GET /api/v1/customers/{id}/timeline": ALL,
   "POST /api/v1/customers/{id}/interactions": WRITERS,
   "GET /api/v1/customers/{id}/contacts": ALL,
+  "POST /api/v1/imports/{kind}": ["admin", "manager"],
+  "GET /api/v1/imports/{id}": ["admin", "manager"],
+  "GET /api/v1/exports/customers.csv": ["admin", "manager", "analyst"],
 };
 
 let s;
@@ -80,6 +83,7 @@ let adminToken;
 let users;   // role -> {id, email, password, token}
 let victim;  // a user the write routes act on
 let apiTokenId;
+let importId;
 let table;
 // A customer and a product the analytics routes read (written with SQL: no route is needed).
 const analyticsCustomer = 900001;
@@ -134,6 +138,14 @@ function plausible(key, role) {
     case "POST /api/v1/tokens":
       return { method: "POST", path: "/api/v1/tokens", ok: 201,
         json: { name: `integration ${seq}`, user_id: victim.id } };
+    case "POST /api/v1/imports/{kind}":
+      return { method: "POST", path: "/api/v1/imports/transactions", ok: 201,
+        body: `customer_id,date,amount\nP${seq},2024-01-02,10.00\n`,
+        headers: { "Content-Type": "text/csv" } };
+    case "GET /api/v1/imports/{id}":
+      return { method: "GET", path: `/api/v1/imports/${importId}`, ok: 200 };
+    case "GET /api/v1/exports/customers.csv":
+      return { method: "GET", path: "/api/v1/exports/customers.csv", ok: 200 };
     case "DELETE /api/v1/tokens/{id}":
       return { method: "DELETE", path: `/api/v1/tokens/${apiTokenId}`, ok: 200 };
     case "GET /api/v1/categories":
@@ -256,6 +268,10 @@ before(async () => {
       { token: adminToken });
     assert.equal(d.status, 200);
   }
+  const imp = await s.request("POST", "/api/v1/imports/transactions", { token: adminToken,
+    body: "customer_id,date,amount\nT1,2024-01-02,10.00\n", headers: { "Content-Type": "text/csv" } });
+  assert.equal(imp.status, 201);
+  importId = imp.body.id;
 });
 
 // Catalogue and order fixtures for the routes of products, orders and returns.
@@ -326,7 +342,8 @@ test("every role on every route: forbidden -> 403 and nothing written, allowed -
           : users[role].token;
         const isAllowed = TABLE[key] === PUBLIC || TABLE[key].includes(role);
         const beforeState = isAllowed ? null : s.state();
-        const r = await s.request(req.method, req.path, { token, json: req.json });
+        const r = await s.request(req.method, req.path,
+          { token, json: req.json, body: req.body, headers: req.headers });
         const what = `${role} ${key} -> ${r.status} ${JSON.stringify(r.body)}`;
         if (isAllowed) {
           allowedCalls += 1;

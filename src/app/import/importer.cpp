@@ -177,10 +177,12 @@ ImportSummary Importer::run(const ImportOptions& o, std::istream& in, std::uint6
     auto& conn = db_.reader();
     store::Query q(conn,
                    "SELECT id, file_size, line, byte_offset, created, updated, rejected, "
-                   "reject_bytes FROM imports WHERE kind = ? AND file = ? AND status != 'done' "
+                   "reject_bytes, status FROM imports WHERE kind = ? AND file = ? "
                    "ORDER BY id DESC LIMIT 1",
                    kind, label);
-    if (!q.step()) {
+    // Only the latest import of the file: resuming an older one after a newer one finished
+    // would import its rows twice.
+    if (!q.step() || q->get_text(8) == "done") {
       throw Error(ErrorCode::kNotFound, "no unfinished " + kind + " import of this file to resume",
                   o.file);
     }

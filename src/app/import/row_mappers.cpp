@@ -224,6 +224,15 @@ class InvoiceMapper final : public RowMapper {
   void write(ImportContext& ctx) override {
     if (open_ && row_.invoice != inv_.invoice) flush(ctx);
     if (!open_) {
+      // An invoice number already in the store (an earlier import of the same file, or the
+      // number reappearing later in this one) is refused rather than merged, so importing a
+      // file twice never doubles its lines.
+      store::Query q(ctx.conn, "SELECT id FROM orders WHERE source = ? AND external_ref = ?",
+                     s_.source, row_.invoice);
+      if (q.step()) {
+        throw RowInvalid{"invoice " + row_.invoice + " is already imported (order " +
+                         std::to_string(q->get_int(0)) + ")"};
+      }
       open_ = true;
       inv_ = row_;
       lines_.clear();
@@ -243,31 +252,11 @@ class InvoiceMapper final : public RowMapper {
     }
     std::int64_t total = 0;
     for (const auto& l : lines_) total += l.qty * l.price;
-    // The same invoice number seen again later in the file (or in an earlier file) adds its
-    // lines to that order instead of failing on the unique order number.
-    std::int64_t order = 0;
+    std::int64_t order = insert_order(ctx, customer, inv_.cancel, inv_.at, s_.currency, total,
+                                      s_.source, inv_.invoice);
     std::int64_t line_no = 0;
-    {
-      store::Query q(ctx.conn,
-                     "SELECT id, (SELECT coalesce(max(line_no), 0) FROM order_lines WHERE "
-                     "order_id = orders.id) FROM orders WHERE source = ? AND external_ref = ?",
-                     s_.source, inv_.invoice);
-      if (q.step()) {
-        order = q->get_int(0);
-        line_no = q->get_int(1);
-      }
-    }
-    if (order == 0) {
-      order = insert_order(ctx, customer, inv_.cancel, inv_.at, s_.currency, total, s_.source,
-                           inv_.invoice);
-      ++ctx.counts.orders;
-      if (customer) order_timeline(ctx, *customer, order, inv_.at, inv_.cancel, inv_.invoice);
-    } else {
-      store::execute(ctx.conn,
-                     "UPDATE orders SET subtotal_minor = subtotal_minor + ?, total_minor = "
-                     "total_minor + ? WHERE id = ?",
-                     total, total, order);
-    }
+    ++ctx.counts.orders;
+    if (customer) order_timeline(ctx, *customer, order, inv_.at, inv_.cancel, inv_.invoice);
     auto& ins = ctx.conn.prepare(
         "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_minor, "
         "discount_minor, total_minor) VALUES (?, ?, ?, ?, ?, 0, ?)");

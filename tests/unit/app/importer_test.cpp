@@ -111,6 +111,31 @@ TEST_F(ImporterTest, InvoicesBecomeOrdersCancellationsAndAnonymousBaskets) {
   EXPECT_EQ(scalar("SELECT count(*) FROM audit_log WHERE action = 'import'"), 1);
 }
 
+TEST_F(ImporterTest, ImportingTheSameInvoicesTwiceRefusesThemInsteadOfDoublingLines) {
+  auto f = write("twice.csv", std::string(kHeader) +
+                                  "1,A,Thing,2,2024-01-02 10:00:00,1.50,7,France\n"
+                                  "1,B,Other,1,2024-01-02 10:00:00,3.00,7,France\n");
+  import(ImportKind::kInvoices, f);
+  auto s = import(ImportKind::kInvoices, f, 10000, true);
+  EXPECT_EQ(s.created, 0);
+  EXPECT_EQ(s.rejected, 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM order_lines"), 2);
+  EXPECT_EQ(error_of(ImportKind::kInvoices, f), f + ":2|invoice 1 is already imported (order 1)");
+}
+
+TEST_F(ImporterTest, ResumeTakesOnlyTheLatestImportOfTheFile) {
+  auto f = write("r.csv", "customer_id,date,amount\n1,2024-01-02,1.00\n2,2024-01-02,x\n");
+  EXPECT_NE(error_of(ImportKind::kTransactions, f), "no error");  // a failed import
+  auto s = import(ImportKind::kTransactions, f, 10000, true);     // then a finished one
+  EXPECT_EQ(s.status, "done");
+  ImportOptions o;
+  o.kind = ImportKind::kTransactions;
+  o.file = f;
+  o.resume = true;
+  EXPECT_THROW(Importer(db(), Caller::operator_cli()).run_file(o), Error);
+  EXPECT_EQ(scalar("SELECT count(*) FROM orders"), 1);
+}
+
 TEST_F(ImporterTest, StopsAtTheFirstInvalidRowNamingFileAndLineAndKeepsEarlierBatches) {
   std::string text = kHeader;
   for (int i = 0; i < 10; ++i) {
