@@ -20,12 +20,15 @@ std::uint64_t next() {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
-unsigned below(unsigned n) { return static_cast<unsigned>(next() % n); }
+unsigned below(unsigned n) {
+  return static_cast<unsigned>(next() % n);
+}
 
-const char* kWords[] = {"WHITE", "HANGING", "HEART", "T-LIGHT", "HOLDER", "METAL", "LANTERN",
-                        "CREAM", "CUPID", "HEARTS", "COAT", "HANGER", "KNITTED", "UNION",
-                        "FLAG", "HOT", "WATER", "BOTTLE", "RED", "WOOLLY", "SET", "OF", "3",
-                        "VINTAGE", "JUMBO", "BAG", "PINK", "POLKADOT", "REGENCY", "CAKESTAND"};
+const char* kWords[] = {"WHITE",   "HANGING", "HEART", "T-LIGHT",  "HOLDER",  "METAL",
+                        "LANTERN", "CREAM",   "CUPID", "HEARTS",   "COAT",    "HANGER",
+                        "KNITTED", "UNION",   "FLAG",  "HOT",      "WATER",   "BOTTLE",
+                        "RED",     "WOOLLY",  "SET",   "OF",       "3",       "VINTAGE",
+                        "JUMBO",   "BAG",     "PINK",  "POLKADOT", "REGENCY", "CAKESTAND"};
 
 }  // namespace
 
@@ -46,11 +49,11 @@ int main(int argc, char** argv) {
     for (long i = 0; i < n; ++i) {
       unsigned f = below(10);
       bool cn = f < 5;
-      std::string name = cn ? std::string(fam[f]) + giv[below(5)]
-                            : std::string(giv[5 + below(5)]) + " " + fam[f];
+      std::string name =
+          cn ? std::string(fam[f]) + giv[below(5)] : std::string(giv[5 + below(5)]) + " " + fam[f];
       std::printf("C%ld,%s,user%ld@example.com,+1206%03u%04ld,%s,%s,%s\n", i, name.c_str(), i,
-                  200 + static_cast<unsigned>(i / 10000) % 800, i % 10000,
-                  city[below(6)], cn ? "CN" : "US", i % 7 == 0 ? "vip" : "");
+                  200 + static_cast<unsigned>(i / 10000) % 800, i % 10000, city[below(6)],
+                  cn ? "CN" : "US", i % 7 == 0 ? "vip" : "");
     }
     return 0;
   }
