@@ -35,7 +35,8 @@ test-api: build
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer (run by CI).
 asan: deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRAPPORT_SANITIZE=ON -DRAPPORT_BENCH=OFF -DRAPPORT_WERROR=ON
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+	  -DRAPPORT_SANITIZE=ON -DRAPPORT_BENCH=OFF -DRAPPORT_WERROR=ON
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1200 -L unit
 

@@ -24,6 +24,7 @@
 #include "app/permissions.hpp"
 #include "app/settings.hpp"
 #include "core/error.hpp"
+#include "core/time.hpp"
 
 namespace rapport::app {
 
@@ -33,7 +34,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kDayMs = 86'400'000;
 // Mining stops past this many frequent itemsets (a too-low basket_min_support fails fast with
 // a clear error instead of exhausting memory).
 constexpr std::size_t kMaxItemsets = 2'000'000;

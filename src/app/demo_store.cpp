@@ -15,6 +15,7 @@
 #include "app/contact_normalizer.hpp"
 #include "app/settings.hpp"
 #include "core/error.hpp"
+#include "core/time.hpp"
 #include "core/validation.hpp"
 
 namespace rapport::app {
@@ -116,7 +117,6 @@ int weekday(std::int64_t day) {  // 0 = Monday
   return static_cast<int>(((day % 7) + 7 + 3) % 7);
 }
 
-constexpr std::int64_t kDayMs = 86400000;
 constexpr std::int64_t kHourMs = 3600000;
 
 // How busy a calendar day is: weekends, months, and the shopping festivals of both markets

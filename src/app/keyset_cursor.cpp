@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/validation.hpp"
 
 namespace rapport::app {
 
@@ -12,11 +13,10 @@ namespace {
   throw_invalid("cursor", "is not a cursor returned by this list with this sort");
 }
 
-std::int64_t parse_int(std::string_view s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) bad_cursor();
-  return v;
+std::int64_t cursor_int(std::string_view s) {
+  auto v = parse_int64(s);
+  if (!v) bad_cursor();
+  return *v;
 }
 
 int hex_digit(char c) {
@@ -58,7 +58,7 @@ KeysetPosition decode_keyset_cursor(std::string_view cursor, std::string_view ta
   if (sep == std::string_view::npos) bad_cursor();
   std::string_view value = rest.substr(0, sep);
   KeysetPosition pos;
-  pos.id = parse_int(rest.substr(sep + 1));
+  pos.id = cursor_int(rest.substr(sep + 1));
   if (text) {
     if (value.size() % 2 != 0) bad_cursor();
     for (std::size_t i = 0; i < value.size(); i += 2) {
@@ -68,7 +68,7 @@ KeysetPosition decode_keyset_cursor(std::string_view cursor, std::string_view ta
       pos.text_value += static_cast<char>(hi * 16 + lo);
     }
   } else {
-    pos.int_value = parse_int(value);
+    pos.int_value = cursor_int(value);
   }
   return pos;
 }

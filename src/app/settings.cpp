@@ -10,6 +10,7 @@
 #include "app/audit_log.hpp"
 #include "app/permissions.hpp"
 #include "core/error.hpp"
+#include "core/validation.hpp"
 
 namespace rapport::app {
 
@@ -21,13 +22,6 @@ bool is_upper_code(std::string_view v, std::size_t n) {
     if (c < 'A' || c > 'Z') return false;
   }
   return true;
-}
-
-std::optional<std::int64_t> parse_int(std::string_view v) {
-  std::int64_t out = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
-  return out;
 }
 
 std::optional<double> parse_double(std::string_view v) {
@@ -54,11 +48,11 @@ void validate(std::string_view key, std::string_view value) {
       throw_invalid(std::string(key), "must be an ISO 4217 currency code such as USD or CNY");
     }
   } else if (key == setting::kReturnWindowDays) {
-    auto v = parse_int(value);
+    auto v = parse_int64(value);
     if (!v || *v < 0 || *v > 3650)
       throw_invalid(std::string(key), "must be a number of days from 0 to 3650");
   } else if (key == setting::kClvHorizonMonths) {
-    auto v = parse_int(value);
+    auto v = parse_int64(value);
     if (!v || *v < 1 || *v > 120) throw_invalid(std::string(key), "must be 1 to 120 months");
   } else if (key == setting::kClvMonthlyDiscount) {
     auto v = parse_double(value);
@@ -76,10 +70,10 @@ void validate(std::string_view key, std::string_view value) {
     auto v = parse_double(value);
     if (!v || *v < 0 || *v > 1) throw_invalid(std::string(key), "must be from 0 to 1");
   } else if (key == setting::kBasketMaxLength) {
-    auto v = parse_int(value);
+    auto v = parse_int64(value);
     if (!v || *v < 2 || *v > 10) throw_invalid(std::string(key), "must be 2 to 10 products");
   } else if (key == setting::kRecommendationDays) {
-    auto v = parse_int(value);
+    auto v = parse_int64(value);
     if (!v || *v < 1 || *v > 3650)
       throw_invalid(std::string(key), "must be a number of days from 1 to 3650");
   }
@@ -141,7 +135,7 @@ std::string get_setting(store::Connection& conn, std::string_view key) {
 }
 
 std::int64_t get_setting_int(store::Connection& conn, std::string_view key) {
-  auto v = parse_int(get_setting(conn, key));
+  auto v = parse_int64(get_setting(conn, key));
   if (!v)
     throw Error(ErrorCode::kInternal, "the setting '" + std::string(key) + "' is not a number");
   return *v;

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/money.hpp"
+#include "core/time.hpp"
 
 namespace rapport {
 
@@ -15,8 +16,6 @@ std::string line_field(std::string_view prefix, std::size_t i, const char* name)
   f += name;
   return f;
 }
-
-constexpr TimeMs kDayMs = 86'400'000;
 
 }  // namespace
 

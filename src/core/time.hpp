@@ -9,6 +9,7 @@
 namespace rapport {
 
 using TimeMs = std::int64_t;
+inline constexpr TimeMs kDayMs = 86'400'000;
 
 TimeMs now_ms() noexcept;
 // "YYYY-MM-DDTHH:MM:SS.mmmZ".

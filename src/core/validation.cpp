@@ -1,5 +1,7 @@
 #include "core/validation.hpp"
 
+#include <charconv>
+
 #include "core/error.hpp"
 
 namespace rapport {
@@ -94,6 +96,13 @@ void check_email(std::string_view field, std::string_view value) {
       throw_invalid(std::string(field), "is not an email address");
     }
   }
+}
+
+std::optional<std::int64_t> parse_int64(std::string_view s) noexcept {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 }  // namespace rapport

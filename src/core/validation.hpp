@@ -2,6 +2,8 @@
 // Validation of user-supplied text shared by every module. Each check throws
 // rapport::Error(kInvalidArgument) naming the field; none asserts.
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +24,8 @@ void check_email(std::string_view field, std::string_view value);
 
 // Trims ASCII whitespace at both ends.
 std::string trim(std::string_view s);
+
+// The whole of `s` as a decimal integer (optional leading '-'); nullopt otherwise.
+std::optional<std::int64_t> parse_int64(std::string_view s) noexcept;
 
 }  // namespace rapport

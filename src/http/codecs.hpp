@@ -1,6 +1,8 @@
 #pragma once
 // JSON codecs: the only place that turns app/ types into JSON and back (so switching JSON
 // library stays one folder's change).
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "app/analytics_service.hpp"
@@ -30,6 +32,12 @@ nlohmann::json page_json(const app::Page<T>& page) {
   out["next_cursor"] =
       page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json(nullptr);
   return out;
+}
+
+// An optional value as itself or null.
+template <typename T>
+nlohmann::json opt(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
 // An optional time as RFC 3339 or null.

@@ -10,11 +10,6 @@ namespace rapport::http {
 
 namespace {
 
-template <typename T>
-nlohmann::json opt(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 // The array at `key`, at most `max` long; nullptr when absent.
 const nlohmann::json* read_array(ObjectReader& r, const char* key, std::size_t max,
                                  const char* what) {

@@ -7,11 +7,6 @@ namespace rapport::http {
 
 namespace {
 
-template <typename T>
-nlohmann::json opt(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 nlohmann::json consent_json(const app::Consent& c) {
   return {{"granted", c.granted}, {"at", time_json(c.at)}, {"source", opt(c.source)}};
 }

@@ -11,4 +11,4 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 if [ $# -eq 0 ]; then set -- api/*.test.mjs; fi
 export RAPPORT_BIN="$bin"
-exec node --test --test-concurrency=1 "$@"
+exec node --test --test-concurrency=${RAPPORT_TEST_CONCURRENCY:-2} "$@"

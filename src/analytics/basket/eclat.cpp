@@ -20,9 +20,6 @@
 namespace rapport::analytics::basket {
 namespace {
 
-// "No node", "no item", "no rank": the largest value, which no index reaches.
-constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
-
 // dst = a & b over `words` words; returns the number of bits set in dst. Cloned for CPUs with
 // the POPCNT instruction (the baseline x86-64 target lacks it and counts bits in software).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -58,11 +55,11 @@ class Eclat {
       return counts[a] != counts[b] ? counts[a] < counts[b] : a < b;
     });
     const auto items = static_cast<std::uint32_t>(frequent.size());
-    std::vector<std::uint32_t> rank(counts.size(), none);
+    std::vector<std::uint32_t> rank(counts.size(), kNone);
     for (std::uint32_t r = 0; r < items; ++r) rank[frequent[r]] = r;
     item_id_ = frequent;
 
-    // Horizontal layout: each basket's frequent items as ranks, ascending, closed by none.
+    // Horizontal layout: each basket's frequent items as ranks, ascending, closed by kNone.
     // Vertical layout: for each rank a, where each basket holding it continues after it (the
     // items still more frequent than a, which are all an itemset starting at a can add).
     std::vector<std::uint32_t> basket_items;
@@ -70,19 +67,19 @@ class Eclat {
     for (std::size_t b = 0; b < baskets.size(); ++b) {
       auto first = basket_items.size();
       for (auto id : baskets.basket(b)) {
-        if (rank[id] != none) basket_items.push_back(rank[id]);
+        if (rank[id] != kNone) basket_items.push_back(rank[id]);
       }
       if (basket_items.size() == first) continue;
       std::sort(basket_items.begin() + static_cast<std::ptrdiff_t>(first), basket_items.end());
       for (auto k = first; k < basket_items.size(); ++k) ++vertical_begin[basket_items[k] + 1];
-      basket_items.push_back(none);
+      basket_items.push_back(kNone);
     }
     for (std::uint32_t r = 0; r < items; ++r) vertical_begin[r + 1] += vertical_begin[r];
     std::vector<std::uint32_t> vertical(vertical_begin.back());
     {
       std::vector<std::uint32_t> cursor(vertical_begin.begin(), vertical_begin.end() - 1);
       for (std::uint32_t p = 0; p < basket_items.size(); ++p) {
-        if (basket_items[p] != none) vertical[cursor[basket_items[p]]++] = p + 1;
+        if (basket_items[p] != kNone) vertical[cursor[basket_items[p]]++] = p + 1;
       }
     }
 
@@ -96,7 +93,7 @@ class Eclat {
     auto depths = max_length_ == 0 ? items + 1 : std::min<std::size_t>(items + 1, max_length_);
     levels_.resize(depths + 1);
     std::vector<std::uint32_t> pair_count(items, 0);
-    std::vector<std::uint32_t> member_of(items, none);
+    std::vector<std::uint32_t> member_of(items, kNone);
     std::vector<std::uint32_t> touched;
     for (std::uint32_t a = 0; a + 1 < items; ++a) {
       // Where each basket holding a continues after a.
@@ -104,7 +101,7 @@ class Eclat {
                                              vertical_begin[a + 1] - vertical_begin[a]);
       touched.clear();
       for (auto p : holders) {
-        for (; basket_items[p] != none; ++p) {
+        for (; basket_items[p] != kNone; ++p) {
           if (pair_count[basket_items[p]]++ == 0) touched.push_back(basket_items[p]);
         }
       }
@@ -133,13 +130,13 @@ class Eclat {
       level.bits.assign(level.items.size() * words, 0);
       for (std::uint32_t m = 0; m < level.items.size(); ++m) member_of[level.items[m]] = m;
       for (std::size_t k = 0; k < holders.size(); ++k) {
-        for (auto p = holders[k]; basket_items[p] != none; ++p) {
-          if (auto m = member_of[basket_items[p]]; m != none) {
+        for (auto p = holders[k]; basket_items[p] != kNone; ++p) {
+          if (auto m = member_of[basket_items[p]]; m != kNone) {
             level.bits[m * words + k / 64] |= std::uint64_t{1} << (k % 64);
           }
         }
       }
-      for (auto item : level.items) member_of[item] = none;
+      for (auto item : level.items) member_of[item] = kNone;
       mine(0);
     }
   }

@@ -24,11 +24,8 @@
 namespace rapport::analytics::basket {
 namespace {
 
-// "No node", "no item", "no rank": the largest value, which no index reaches.
-constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
-
 struct FpTree {
-  // Nodes as parallel arrays. Parent none means a child of the (implicit) root; children of a
+  // Nodes as parallel arrays. Parent kNone means a child of the (implicit) root; children of a
   // node form a singly linked list (first_child, next_sibling); the root's children are found
   // through root_child, indexed by item.
   std::vector<std::uint32_t> node_item;
@@ -51,7 +48,7 @@ struct FpTree {
   bool is_single_path() const {
     if (root_children != 1 || node_item.size() != item_id.size()) return false;
     return std::all_of(node_next_sibling.begin(), node_next_sibling.end(),
-                       [](std::uint32_t s) { return s == none; });
+                       [](std::uint32_t s) { return s == kNone; });
   }
 
   void clear_nodes() {
@@ -60,7 +57,7 @@ struct FpTree {
     node_parent.clear();
     node_first_child.clear();
     node_next_sibling.clear();
-    root_child.assign(item_id.size(), none);
+    root_child.assign(item_id.size(), kNone);
     root_children = 0;
   }
 
@@ -69,11 +66,11 @@ struct FpTree {
     node_item.push_back(item);
     node_count.push_back(count);
     node_parent.push_back(parent);
-    node_first_child.push_back(none);
-    if (parent == none) {
+    node_first_child.push_back(kNone);
+    if (parent == kNone) {
       root_child[item] = node;
       ++root_children;
-      node_next_sibling.push_back(none);
+      node_next_sibling.push_back(kNone);
     } else {
       // Prepending makes the newest child the first one searched: consecutive paths that share
       // a prefix (common, as they arrive roughly in pre-order) find it at once.
@@ -85,17 +82,17 @@ struct FpTree {
 
   // Adds one path (ascending local items) with weight `w`.
   void insert(std::span<const std::uint32_t> path, std::uint32_t w) {
-    std::uint32_t parent = none;
+    std::uint32_t parent = kNone;
     for (auto item : path) {
-      std::uint32_t child = none;
-      if (parent == none) {
+      std::uint32_t child = kNone;
+      if (parent == kNone) {
         child = root_child[item];
       } else {
-        for (child = node_first_child[parent]; child != none && node_item[child] != item;
+        for (child = node_first_child[parent]; child != kNone && node_item[child] != item;
              child = node_next_sibling[child]) {
         }
       }
-      if (child == none) {
+      if (child == kNone) {
         child = add_node(item, w, parent);
       } else {
         node_count[child] += w;
@@ -137,7 +134,7 @@ class FpGrowth {
       return counts[a] != counts[b] ? counts[a] > counts[b] : a < b;
     });
     if (frequent.empty()) return;
-    std::vector<std::uint32_t> rank(counts.size(), none);
+    std::vector<std::uint32_t> rank(counts.size(), kNone);
     auto& root = tree(0);
     root.item_id.clear();
     root.item_support.clear();
@@ -155,7 +152,7 @@ class FpGrowth {
     for (std::size_t b = 0; b < baskets.size(); ++b) {
       auto first = ranked.size();
       for (auto id : baskets.basket(b)) {
-        if (rank[id] != none) ranked.push_back(rank[id]);
+        if (rank[id] != kNone) ranked.push_back(rank[id]);
       }
       std::sort(ranked.begin() + static_cast<std::ptrdiff_t>(first), ranked.end());
       begin.push_back(static_cast<std::uint32_t>(ranked.size()));
@@ -229,14 +226,14 @@ class FpGrowth {
     raw_begin_.assign(1, 0);
     for (auto n : nodes) {
       auto w = t.node_count[n];
-      for (auto u = t.node_parent[n]; u != none; u = t.node_parent[u]) {
+      for (auto u = t.node_parent[n]; u != kNone; u = t.node_parent[u]) {
         auto item = t.node_item[u];
         counts_[item] += w;
         raw_.push_back(item);
       }
       raw_begin_.push_back(static_cast<std::uint32_t>(raw_.size()));
     }
-    local_.assign(j, none);
+    local_.assign(j, kNone);
     out.item_id.clear();
     out.item_support.clear();
     for (std::size_t i = 0; i < j; ++i) {
@@ -258,7 +255,7 @@ class FpGrowth {
       // Walking the raw path backwards puts the root side first, i.e. ascending items.
       path_.clear();
       for (auto r = raw_begin_[k + 1]; r-- > raw_begin_[k];) {
-        if (auto l = local_[raw_[r]]; l != none) path_.push_back(l);
+        if (auto l = local_[raw_[r]]; l != kNone) path_.push_back(l);
       }
       out.insert(path_, t.node_count[nodes[k]]);
     }

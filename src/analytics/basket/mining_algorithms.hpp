@@ -12,6 +12,9 @@
 
 namespace rapport::analytics::basket {
 
+// "No item / no node / no rank" in the algorithms' index arrays.
+inline constexpr std::uint32_t kNone = UINT32_MAX;
+
 void mine_by_fp_growth(const BasketSet& baskets, std::uint32_t min_count, std::size_t max_length,
                        const std::vector<bool>& allowed, ItemsetCollector& out);
 
