@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/validation.hpp"
 #include "http/json_reader.hpp"
 #include "http/request_checks.hpp"
 #include "http/route.hpp"
@@ -161,19 +162,13 @@ std::string Exchange::path_param(const char* name) const {
 
 std::int64_t Exchange::id_param(const char* name) const {
   auto v = params_[name];
-  std::int64_t id = 0;
-  bool ok = !v.empty() && v.size() <= 18;
-  for (char c : v) {
-    if (c < '0' || c > '9') {
-      ok = false;
-      break;
-    }
-    id = id * 10 + (c - '0');
-  }
-  if (!ok || id == 0) {
+  // Digits only: "+1", "-1", " 1" name no record either.
+  const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
+  auto id = digits ? parse_int64(v) : std::nullopt;
+  if (!id || *id <= 0) {
     throw_not_found("no record with id '" + std::string(v.substr(0, 40)) + "'", name);
   }
-  return id;
+  return *id;
 }
 
 const restinio::query_string_params_t& Exchange::query_params() const {
