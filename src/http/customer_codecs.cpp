@@ -20,42 +20,23 @@ nlohmann::json figures_json(const app::CurrencyFigures& f) {
 
 }  // namespace
 
+// The wire form is the audit snapshot (one field list, in app/) with times as RFC 3339 text and
+// the derived age group added.
 nlohmann::json customer_json(const app::Customer& c) {
-  nlohmann::json ext = nlohmann::json::array();
-  for (const auto& e : c.external_ids) ext.push_back({{"source", e.source}, {"id", e.id}});
-  nlohmann::json custom = nlohmann::json::object();
-  for (const auto& [k, v] : c.custom) custom[k] = v;
+  nlohmann::json out = app::audit_json(c);
   std::optional<std::string> age_group;
   if (c.birth_date) {
     if (auto g = customer::age_group(*c.birth_date, customer::utc_date(now_ms()))) {
       age_group = std::string(*g);
     }
   }
-  return {{"id", c.id},
-          {"kind", c.kind},
-          {"name", c.name},
-          {"email", opt(c.email)},
-          {"phone", opt(c.phone)},
-          {"birth_date", opt(c.birth_date)},
-          {"age_group", opt(age_group)},
-          {"gender", opt(c.gender)},
-          {"street", opt(c.street)},
-          {"city", opt(c.city)},
-          {"region", opt(c.region)},
-          {"postal_code", opt(c.postal_code)},
-          {"country", opt(c.country)},
-          {"organisation_id", opt(c.organisation_id)},
-          {"owner_id", opt(c.owner_id)},
-          {"email_consent", consent_json(c.email_consent)},
-          {"sms_consent", consent_json(c.sms_consent)},
-          {"custom", std::move(custom)},
-          {"tags", c.tags},
-          {"external_ids", std::move(ext)},
-          {"created_at", format_time(c.created_at)},
-          {"updated_at", format_time(c.updated_at)},
-          {"deleted_at", time_json(c.deleted_at)},
-          {"merged_into", opt(c.merged_into)},
-          {"version", c.version}};
+  out["age_group"] = opt(age_group);
+  out["email_consent"] = consent_json(c.email_consent);
+  out["sms_consent"] = consent_json(c.sms_consent);
+  out["created_at"] = format_time(c.created_at);
+  out["updated_at"] = format_time(c.updated_at);
+  out["deleted_at"] = time_json(c.deleted_at);
+  return out;
 }
 
 nlohmann::json timeline_json(const app::TimelineEntry& e) {

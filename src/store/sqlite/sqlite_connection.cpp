@@ -81,6 +81,13 @@ class SqliteStatement final : public Statement {
 
 SqliteConnection::SqliteConnection(const std::string& path, const SqliteOptions& options)
     : path_(path) {
+  // Without memory statistics SQLite takes no global mutex on each of its allocations (every
+  // statement step allocates). Must precede sqlite3_initialize; later calls are refused harmlessly.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return sqlite3_initialize() == SQLITE_OK;
+  }();
+  (void)configured;
   int flags = options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (!options.read_only && options.create) flags |= SQLITE_OPEN_CREATE;
   flags |= SQLITE_OPEN_NOMUTEX;  // one thread per connection by contract
@@ -121,7 +128,7 @@ void SqliteConnection::exec(std::string_view sql) {
 }
 
 Statement& SqliteConnection::prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it != cache_.end()) return *it->second;
   auto stmt = std::make_unique<SqliteStatement>(db_, sql);
   auto& ref = *stmt;

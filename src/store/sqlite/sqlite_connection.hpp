@@ -5,8 +5,10 @@
 // Opening applies busy_timeout first (before any other PRAGMA, as SQLite's locking needs), then
 // WAL and synchronous=FULL for business data, foreign keys on.
 // Thread-safety: one thread at a time per connection (SQLite is built serialised anyway).
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "store/connection.hpp"
@@ -49,7 +51,15 @@ class SqliteConnection final : public Connection {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Looked up by the SQL's text without copying it (transparent hash): prepare() is on every
+  // statement's path.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>> cache_;
 };
 
 // Throws the rapport::Error matching an SQLite result code.
