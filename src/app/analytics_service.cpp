@@ -274,6 +274,34 @@ StoreBaskets load_baskets(store::Connection& conn, TimeMs end_ms) {
   return out;
 }
 
+// The secondary indexes of customer_scores, exactly as the schema migration creates them. A
+// refresh replaces every row: dropping them and building each once over the new rows (CREATE
+// INDEX sorts) is several times faster than updating ten b-trees row by row. A unit test checks
+// that the schema after a refresh is the schema before it.
+constexpr const char* kScoreIndexes[][2] = {
+    {"customer_scores_rfm",
+     "CREATE INDEX customer_scores_rfm ON customer_scores (rfm_r, rfm_f, rfm_m, customer_id)"},
+    {"customer_scores_segment",
+     "CREATE INDEX customer_scores_segment ON customer_scores (rfm_segment, customer_id)"},
+    {"customer_scores_abc",
+     "CREATE INDEX customer_scores_abc ON customer_scores (abc_class, customer_id)"},
+    {"customer_scores_tier",
+     "CREATE INDEX customer_scores_tier ON customer_scores (value_tier, customer_id)"},
+    {"customer_scores_type",
+     "CREATE INDEX customer_scores_type ON customer_scores (customer_type, customer_id)"},
+    {"customer_scores_revenue",
+     "CREATE INDEX customer_scores_revenue ON customer_scores (revenue_minor, customer_id)"},
+    {"customer_scores_p_alive",
+     "CREATE INDEX customer_scores_p_alive ON customer_scores (p_alive, customer_id)"},
+    {"customer_scores_expected",
+     "CREATE INDEX customer_scores_expected ON customer_scores (expected_transactions, "
+     "customer_id)"},
+    {"customer_scores_spend",
+     "CREATE INDEX customer_scores_spend ON customer_scores (expected_spend_minor, customer_id)"},
+    {"customer_scores_clv",
+     "CREATE INDEX customer_scores_clv ON customer_scores (clv_minor, customer_id)"},
+};
+
 void write_refresh(store::Connection& conn, const Caller& caller, const RefreshData& d,
                    TimeMs started_at, std::int64_t& run_id) {
   const TimeMs now = now_ms();
@@ -289,6 +317,9 @@ void write_refresh(store::Connection& conn, const Caller& caller, const RefreshD
   // The previous run's rows go; DELETE without WHERE lets SQLite drop whole pages.
   store::execute(conn, "DELETE FROM basket_rule_antecedents");
   store::execute(conn, "DELETE FROM basket_rules");
+  for (const auto& index : kScoreIndexes) {
+    conn.exec(std::string("DROP INDEX IF EXISTS ") + index[0]);
+  }
   store::execute(conn, "DELETE FROM customer_scores");
   // One prepared statement reused for every row: bind, step, reset.
   {
@@ -337,6 +368,7 @@ void write_refresh(store::Connection& conn, const Caller& caller, const RefreshD
       st.reset();
     }
   }
+  for (const auto& index : kScoreIndexes) conn.exec(index[1]);
   {
     store::Statement& st = conn.prepare(
         "INSERT INTO basket_rules (run_id, antecedent, antecedent_size, consequent_product_id, "

@@ -147,11 +147,23 @@ TEST_F(AnalyticsStoreTest, SqlSummariesMatchTheEngineOnCdnow) {
 
 TEST_F(AnalyticsStoreTest, RefreshOnCdnowWritesScoresAndReplacesThem) {
   load_cdnow();
+  // The refresh rebuilds the score indexes: the schema afterwards must be the migrated one.
+  const auto schema = [&] {
+    std::string out;
+    store::Query q(db_->reader(),
+                   "SELECT name || ': ' || coalesce(sql, '') FROM sqlite_master "
+                   "ORDER BY type, name");
+    while (q.step()) out += std::string(q->get_text(0)) + "\n";
+    return out;
+  };
+  const std::string schema_before = schema();
   AnalyticsService service(*db_);
   RefreshOptions o;
   o.as_of_day = an::testing::day_number(1997, 9, 30);
   const AnalyticsRun first = service.refresh(admin(), o);
   EXPECT_EQ(first.status, "done");
+  EXPECT_EQ(schema(), schema_before);
+  EXPECT_NE(schema_before.find("customer_scores_clv"), std::string::npos);
   EXPECT_EQ(first.customers, 2357);
   const auto& bg = first.results.at("bg_nbd");
   EXPECT_NEAR(bg.at("r").get<double>(), 0.243, 5e-4);
