@@ -15,6 +15,7 @@
 #include "analytics/clv/bg_nbd.hpp"
 #include "app/settings.hpp"
 #include "core/error.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::app {
 namespace {
@@ -25,11 +26,7 @@ constexpr std::int64_t kDay = 86'400'000;
 class AnalyticsStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapport-analytics-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = test_support::fresh_test_dir("rapport-analytics");
     store::DatabaseOptions o;
     o.synchronous_full = false;
     db_ = std::make_unique<store::Database>((dir_ / "t.db").string(), o);
@@ -40,11 +37,7 @@ class AnalyticsStoreTest : public ::testing::Test {
     db_.reset();
     std::filesystem::remove_all(dir_);
   }
-  std::int64_t count(const std::string& sql) {
-    store::Query q(db_->reader(), sql);
-    q.step();
-    return q->get_int(0);
-  }
+  std::int64_t count(const std::string& sql) { return test_support::scalar(db_->reader(), sql); }
   void customer(std::int64_t id) {
     store::execute(*conn_,
                    "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?, ?, 0, 0)",

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::app {
 namespace {
@@ -20,12 +21,7 @@ namespace fs = std::filesystem;
 // A file in a fresh temporary directory, removed with the fixture.
 class BasketFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("rapport-basket-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("rapport-basket"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   std::string write(const std::string& name, const std::string& bytes) {

@@ -11,6 +11,7 @@
 #include "app/settings.hpp"
 #include "app/user_service.hpp"
 #include "core/error.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::app {
 namespace {
@@ -18,11 +19,7 @@ namespace {
 class CustomerServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapport-cust-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = test_support::fresh_test_dir("rapport-cust");
     db_ = std::make_unique<store::Database>((dir_ / "t.db").string());
     admin_user_ = db_->writer().run(UserService(*db_).create(
         Caller::operator_cli(), {"boss@example.com", "Boss", Role::kAdmin, "a long password"}));
@@ -50,11 +47,7 @@ class CustomerServiceTest : public ::testing::Test {
     if (phone) in.phone = std::optional<std::string>(*phone);
     return in;
   }
-  std::int64_t count(const std::string& sql) {
-    store::Query q(db_->reader(), sql);
-    q.step();
-    return q->get_int(0);
-  }
+  std::int64_t count(const std::string& sql) { return test_support::scalar(db_->reader(), sql); }
   std::vector<std::string> names(const CustomerListParams& p) {
     std::vector<std::string> out;
     for (const auto& c : svc_->list(admin_, p).items) out.push_back(c.name);

@@ -10,6 +10,7 @@
 #include "app/contact_normalizer.hpp"
 #include "app/user_service.hpp"
 #include "store/database.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::app {
 namespace {
@@ -18,11 +19,7 @@ namespace fs = std::filesystem;
 
 class DemoStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("rapport-demo-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = test_support::fresh_test_dir("rapport-demo"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // A small store (same generator, fewer customers) and a digest of its business rows.
@@ -61,9 +58,7 @@ class DemoStoreTest : public ::testing::Test {
   }
 
   static std::int64_t scalar(store::Connection& c, const char* sql) {
-    store::Query q(c, sql);
-    q.step();
-    return q->get_int(0);
+    return test_support::scalar(c, sql);
   }
 
   // What the API would insist on holds for the generated rows too.

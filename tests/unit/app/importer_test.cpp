@@ -22,6 +22,7 @@
 #include "app/import/row_mappers.hpp"
 #include "core/error.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::app {
 namespace {
@@ -31,11 +32,7 @@ namespace fs = std::filesystem;
 class ImporterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("rapport-import-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test_support::fresh_test_dir("rapport-import");
     db_path_ = (dir_ / "t.db").string();
   }
   void TearDown() override {
@@ -51,11 +48,7 @@ class ImporterTest : public ::testing::Test {
     std::ofstream(p, std::ios::binary) << text;
     return p;
   }
-  std::int64_t scalar(const std::string& sql) {
-    store::Query q(db().reader(), sql);
-    q.step();
-    return q->get_int(0);
-  }
+  std::int64_t scalar(const std::string& sql) { return test_support::scalar(db().reader(), sql); }
   ImportSummary import(ImportKind kind, const std::string& file, std::size_t batch = 10000,
                        bool skip = false) {
     ImportOptions o;

@@ -13,6 +13,7 @@
 #include "app/settings.hpp"
 #include "app/user_service.hpp"
 #include "core/error.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::app {
 namespace {
@@ -20,11 +21,7 @@ namespace {
 class OrdersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapport-orders-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = test_support::fresh_test_dir("rapport-orders");
     db_ = std::make_unique<store::Database>((dir_ / "t.db").string());
     User admin = db_->writer().run(UserService(*db_).create(
         Caller::operator_cli(), {"boss@example.com", "Boss", Role::kAdmin, "a long password"}));
@@ -66,11 +63,7 @@ class OrdersTest : public ::testing::Test {
       return c.last_insert_id();
     });
   }
-  std::int64_t count(const std::string& sql) {
-    store::Query q(db_->reader(), sql);
-    q.step();
-    return q->get_int(0);
-  }
+  std::int64_t count(const std::string& sql) { return test_support::scalar(db_->reader(), sql); }
   Caller role(Role r) {
     Caller c = admin_;
     c.role = r;

@@ -8,6 +8,7 @@
 #include "app/permissions.hpp"
 #include "app/user_service.hpp"
 #include "core/error.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::app {
 namespace {
@@ -15,11 +16,7 @@ namespace {
 class AppTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapport-app-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = test_support::fresh_test_dir("rapport-app");
     db_ = std::make_unique<store::Database>((dir_ / "t.db").string());
     admin_ = db_->writer().run(UserService(*db_).create(
         Caller::operator_cli(), {"boss@example.com", "Boss", Role::kAdmin, "a long password"}));

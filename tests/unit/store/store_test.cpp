@@ -12,6 +12,7 @@
 #include "store/database.hpp"
 #include "store/migrations/migrations.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::store {
 namespace {
@@ -19,11 +20,7 @@ namespace {
 class TempDb : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapport-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = test_support::fresh_test_dir("rapport-store");
     path_ = (dir_ / "t.db").string();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -32,9 +29,7 @@ class TempDb : public ::testing::Test {
 };
 
 std::int64_t scalar(Connection& c, const std::string& sql) {
-  Query q(c, sql);
-  EXPECT_TRUE(q.step());
-  return q->get_int(0);
+  return test_support::scalar(c, sql);
 }
 
 TEST_F(TempDb, OpensInWalWithFullSync) {
