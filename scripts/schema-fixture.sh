@@ -36,6 +36,18 @@ INSERT INTO basket_rules (id, run_id, antecedent, antecedent_size, consequent_pr
     lift, leverage, conviction, count, antecedent_count, consequent_count)
   VALUES (4294967297, 1, '1', 1, 1, 0.5, 0.5, 1.0, 1.0, 0.0, 9e999, 1, 1, 1);
 INSERT INTO basket_rule_antecedents (product_id, rule_id) VALUES (1, 4294967297);
+INSERT INTO ticket_queues (id, name, description, manager_id, created_at, updated_at)
+  VALUES (1, '投诉', 'Complaints', 1, 1, 1);
+INSERT INTO tickets (id, type, channel, customer_id, product_id, order_id, priority, subject, description,
+    status, assignee_id, queue_id, first_response_rule, resolution_rule, resolution_minutes,
+    pause_while_waiting, first_response_due, resolution_due, sunset_due, first_response_at,
+    breached, sla_next_check, created_by, created_at, updated_at)
+  VALUES (1, 'complaint', 'phone', 1, 1, 1, 'normal', '茶叶受潮', 'Damp tea', 'open', 2, 1, 'sunset',
+    'minutes', 1440, 1, 36000000, 97200000, 36000000, 3600000, 0, 97200000, 2, 1000, 3600000);
+INSERT INTO ticket_messages (ticket_id, kind, body, user_id, created_at)
+  VALUES (1, 'reply', '抱歉，我们马上处理。', 2, 3600000), (1, 'note', 'Check the batch', 2, 3600001);
+INSERT INTO notifications (user_id, kind, subject, ref_type, ref_id, created_at)
+  VALUES (1, 'sla_breach', 'Ticket #1 breached its resolution target', 'ticket', 1, 97200000);
 SQL
 out=tests/fixtures/schema/$(printf 'v%04d.sql' "$v")
 {

@@ -14,7 +14,10 @@
 #include "app/audit_log.hpp"
 #include "app/contact_normalizer.hpp"
 #include "app/settings.hpp"
+#include "app/sla_policy_service.hpp"
+#include "app/ticket_service.hpp"
 #include "core/error.hpp"
+#include "core/ticket_rules.hpp"
 #include "core/time.hpp"
 #include "core/validation.hpp"
 
@@ -662,6 +665,7 @@ class Generator {
     for (const auto& s : o.staff) {
       if (s.role == Role::kSales || s.role == Role::kManager) sales_.push_back(s.id);
       if (s.role == Role::kService) service_.push_back(s.id);
+      if (s.role == Role::kManager) managers_.push_back(s.id);
     }
     if (sales_.empty() || service_.empty()) {
       throw Error(ErrorCode::kInvalidArgument, "needs sales and service staff", "staff");
@@ -1324,6 +1328,7 @@ class Generator {
     }
 
     write_interactions();
+    write_tickets();
 
     record_audit(conn_, caller_, "generate", "demo_store", std::to_string(o_.seed), nullptr,
                  {{"seed", o_.seed},
@@ -1332,7 +1337,210 @@ class Generator {
                   {"orders", sum_.orders},
                   {"order_lines", sum_.order_lines},
                   {"returns", sum_.returns},
+                  {"tickets", sum_.tickets},
                   {"timeline_entries", sum_.timeline_entries}});
+  }
+
+  // Service tickets of the last 120 days in three queues: most answered and resolved within
+  // their SLA, some late (breached, escalated to the queue's manager), the recent ones still
+  // new, open or waiting. Due times come from the seeded SLA policies and the business
+  // calendar of the settings, exactly as the use case computes them.
+  void write_tickets() {
+    const BusinessCalendar cal = business_calendar(conn_);
+    const std::int64_t manager = managers_.empty() ? sales_.front() : managers_.front();
+    const std::int64_t manager2 = managers_.size() > 1 ? managers_[1] : manager;
+    struct QueueDef {
+      const char* name;
+      const char* description;
+      std::int64_t manager;
+    };
+    const QueueDef queues[] = {
+        {"Complaints", "Complaints about products, deliveries and service", manager},
+        {"Repairs and returns", "Repairs under warranty and returns", manager2},
+        {"Customer care", "Questions about products, orders and membership", manager},
+    };
+    std::int64_t queue_ids[3] = {0, 0, 0};
+    for (int i = 0; i < 3; ++i) {
+      store::execute(conn_,
+                     "INSERT INTO ticket_queues (name, description, manager_id, created_at, "
+                     "updated_at) VALUES (?, ?, ?, ?, ?)",
+                     std::string(queues[i].name), std::string(queues[i].description),
+                     queues[i].manager, (first_day_ - 30) * kDayMs, (first_day_ - 30) * kDayMs);
+      queue_ids[i] = conn_.last_insert_id();
+    }
+    struct Kind {
+      const char* type;
+      double weight;
+      int queue;
+      const char* en[3];
+      const char* zh[3];
+    };
+    static const Kind kinds[] = {
+        {"inquiry",
+         0.40,
+         2,
+         {"Question about my order", "Is this product in stock?", "Membership points"},
+         {"订单咨询", "请问这个商品有货吗？", "会员积分问题"}},
+        {"complaint",
+         0.25,
+         0,
+         {"Late delivery", "Damaged on arrival", "Rude service in store"},
+         {"快递太慢", "收到的商品有破损", "门店服务态度差"}},
+        {"return",
+         0.20,
+         1,
+         {"Wrong size, want to return", "Return request", "Not as described"},
+         {"尺码不对，想退货", "申请退货", "与描述不符"}},
+        {"repair",
+         0.15,
+         1,
+         {"Stopped working after a week", "Warranty repair", "Broken part"},
+         {"用了一周就坏了", "保修维修", "零件损坏"}},
+    };
+    const char* channels[] = {"phone", "email", "web", "chat", "store", "social"};
+    const double channel_w[] = {0.25, 0.25, 0.2, 0.2, 0.07, 0.03};
+    const char* priorities[] = {"low", "normal", "high", "urgent"};
+    const double priority_w[] = {0.2, 0.55, 0.2, 0.05};
+    auto pick_weighted = [this](const double* w, int n) {
+      double r = rng_.real();
+      for (int i = 0; i < n; ++i) {
+        if (r < w[i]) return i;
+        r -= w[i];
+      }
+      return n - 1;
+    };
+    std::vector<int> buyers;
+    for (std::size_t i = 0; i < customers_.size(); ++i) {
+      if (!customers_[i].orders.empty() && !customers_[i].organisation) {
+        buyers.push_back(static_cast<int>(i));
+      }
+    }
+    if (buyers.empty()) return;
+    const int n = std::min<int>(5000, std::max<int>(50, static_cast<int>(customers_.size() / 6)));
+    const TimeMs span = 120 * kDayMs;
+    for (int k = 0; k < n; ++k) {
+      const Customer& c = customers_[static_cast<std::size_t>(rng_.pick(buyers))];
+      double r = rng_.real();
+      std::size_t ki = 0;
+      while (ki + 1 < std::size(kinds) && r >= kinds[ki].weight) r -= kinds[ki++].weight;
+      const Kind& kind = kinds[ki];
+      Ticket t;
+      t.type = kind.type;
+      t.channel = channels[pick_weighted(channel_w, 6)];
+      t.customer_id = c.id;
+      t.priority = priorities[pick_weighted(priority_w, 4)];
+      const int si = rng_.below(3);
+      t.subject = c.chinese ? kind.zh[si] : kind.en[si];
+      t.queue_id = queue_ids[kind.queue];
+      t.assignee_id = rng_.pick(service_);
+      // Recent days hold more tickets (the business grows), none in the last minutes.
+      t.created_at = now_ - 60000 -
+                     static_cast<TimeMs>(std::pow(rng_.real(), 1.3) * static_cast<double>(span));
+      if (t.type != std::string("inquiry")) {
+        const Order& o = orders_[c.orders[static_cast<std::size_t>(
+            rng_.below(static_cast<int>(c.orders.size())))]];
+        t.order_id = o.id;
+        t.product_id =
+            products_[static_cast<std::size_t>(o.lines[static_cast<std::size_t>(rng_.below(
+                                                           static_cast<int>(o.lines.size())))]
+                                                   .product)]
+                .id;
+      }
+      t.sunset_due = sunset_due(cal, t.created_at);
+      if (auto policy = find_sla_policy(conn_, t.type, t.priority)) {
+        t.first_response_rule = std::string(sla_rule_name(policy->first_response.rule));
+        if (policy->first_response.rule == SlaTarget::Rule::kMinutes) {
+          t.first_response_minutes = policy->first_response.minutes;
+        }
+        t.resolution_rule = std::string(sla_rule_name(policy->resolution.rule));
+        if (policy->resolution.rule == SlaTarget::Rule::kMinutes) {
+          t.resolution_minutes = policy->resolution.minutes;
+        }
+        t.pause_while_waiting = policy->pause_while_waiting;
+        t.first_response_due = sla_due(cal, policy->first_response, t.created_at);
+        t.resolution_due = sla_due(cal, policy->resolution, t.created_at);
+      }
+      // Most first replies come within the target; about one in twelve is late.
+      const TimeMs target = t.first_response_due
+                                ? std::max<TimeMs>(*t.first_response_due - t.created_at, 600000)
+                                : 4 * kHourMs;
+      const TimeMs first =
+          t.created_at + static_cast<TimeMs>(rng_.chance(0.92)
+                                                 ? rng_.real() * 0.9 * target
+                                                 : target * (1.05 + rng_.exponential(0.8)));
+      if (first < now_) t.first_response_at = first;
+      if (t.first_response_at) {
+        const TimeMs res_target =
+            t.resolution_due ? std::max<TimeMs>(*t.resolution_due - *t.first_response_at, kHourMs)
+                             : kDayMs;
+        const TimeMs resolved =
+            *t.first_response_at +
+            static_cast<TimeMs>(rng_.chance(0.9) ? rng_.real() * res_target
+                                                 : res_target * (1.1 + rng_.exponential(1.0)));
+        if (resolved < now_) t.resolved_at = resolved;
+      }
+      if (t.first_response_due && *t.first_response_due < t.first_response_at.value_or(now_)) {
+        t.first_response_breached_at = *t.first_response_due;
+      }
+      if (t.resolution_due && *t.resolution_due < t.resolved_at.value_or(now_)) {
+        t.resolution_breached_at = *t.resolution_due;
+      }
+      t.breached = t.first_response_breached_at || t.resolution_breached_at;
+      if (!t.first_response_at) {
+        t.status = "new";
+      } else if (!t.resolved_at) {
+        t.status = rng_.chance(0.3) ? "waiting" : "open";
+        if (t.status == "waiting" && t.pause_while_waiting) t.paused_at = *t.first_response_at;
+      } else {
+        t.status = *t.resolved_at < now_ - 7 * kDayMs && rng_.chance(0.8) ? "closed" : "resolved";
+        if (t.status == "closed") t.closed_at = *t.resolved_at + 7 * kDayMs;
+        if (rng_.chance(0.06)) t.reopen_count = 1;
+      }
+      refresh_sla_next_check(t);
+      t.updated_at =
+          t.closed_at.value_or(t.resolved_at.value_or(t.first_response_at.value_or(t.created_at)));
+      store::execute(conn_,
+                     "INSERT INTO tickets (type, channel, customer_id, priority, subject, status, "
+                     "sunset_due, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
+                     "?, ?, ?, ?)",
+                     t.type, t.channel, t.customer_id, t.priority, t.subject, t.status,
+                     t.sunset_due, t.assignee_id, t.created_at, t.updated_at);
+      t.id = conn_.last_insert_id();
+      store_ticket(conn_, t);
+      ++sum_.tickets;
+      const std::string label =
+          "Ticket #" + std::to_string(t.id) + " (" + t.type + "): " + t.subject;
+      timeline(c.id, t.created_at, "ticket_created", t.channel.c_str(), "inbound", label, "", 0,
+               "ticket", t.id);
+      if (t.first_response_at) {
+        const std::string body = c.chinese ? "您好，我们已收到您的问题，正在处理。"
+                                           : "Thank you, we are looking into it.";
+        store::execute(conn_,
+                       "INSERT INTO ticket_messages (ticket_id, kind, body, user_id, created_at) "
+                       "VALUES (?, 'reply', ?, ?, ?)",
+                       t.id, body, t.assignee_id, *t.first_response_at);
+        timeline(c.id, *t.first_response_at, "ticket_replied", t.channel.c_str(), "outbound",
+                 "Reply on " + label, body, *t.assignee_id, "ticket", t.id);
+      }
+      if (t.resolved_at) {
+        timeline(c.id, *t.resolved_at, "ticket_resolved", "system", nullptr, label + " resolved",
+                 "", *t.assignee_id, "ticket", t.id);
+      }
+      const QueueDef& q = queues[kind.queue];
+      for (auto [due, what] : {std::pair{t.first_response_breached_at, "first-response"},
+                               std::pair{t.resolution_breached_at, "resolution"}}) {
+        if (!due) continue;
+        const std::string subject = "Ticket #" + std::to_string(t.id) + " breached its " + what +
+                                    " target (due " + format_time(*due) + ")";
+        timeline(c.id, *due, "ticket_escalated", "system", nullptr, subject, "", 0, "ticket", t.id);
+        store::execute(conn_,
+                       "INSERT INTO notifications (user_id, kind, subject, ref_type, ref_id, "
+                       "created_at, read_at) VALUES (?, 'sla_breach', ?, 'ticket', ?, ?, ?)",
+                       q.manager, subject, t.id, *due,
+                       *due < now_ - 3 * kDayMs ? std::optional<TimeMs>(*due + kHourMs)
+                                                : std::optional<TimeMs>());
+      }
+    }
   }
 
   void write_interactions() {
@@ -1385,7 +1593,7 @@ class Generator {
   Rng rng_;
   TimeMs now_ = 0;
   std::int64_t today_ = 0, first_day_ = 0;
-  std::vector<std::int64_t> sales_, service_;
+  std::vector<std::int64_t> sales_, service_, managers_;
   Sampler days_, popular_;
   std::string region_, currency_;
   std::vector<Leaf> leaves_;

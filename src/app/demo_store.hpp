@@ -6,7 +6,8 @@
 // orders up to `today` with weekly and seasonal patterns (weekends, 6.18, 11.11, Black Friday,
 // December), repeat buyers with heavy-tailed frequency, one-time buyers, anonymous POS baskets,
 // baskets with co-purchase affinities (so market-basket rules mean something); interactions on
-// several channels; returns within the return window.
+// several channels; returns within the return window; service tickets in three queues with
+// managers (SLA due times from the seeded policies, some breached and escalated).
 //
 // Writes with direct batched SQL (prepared statements reused, one transaction) for speed: the
 // values are built with the same checks the API applies (check_text, normalize_email,
@@ -50,6 +51,7 @@ struct DemoStoreSummary {
   std::int64_t anonymous_orders = 0;
   std::int64_t order_lines = 0;
   std::int64_t returns = 0;
+  std::int64_t tickets = 0;
   std::int64_t timeline_entries = 0;
 };
 

@@ -44,6 +44,14 @@ std::string_view permission_name(Permission p) noexcept {
       return "analytics.read";
     case Permission::kAnalyticsRefresh:
       return "analytics.refresh";
+    case Permission::kTicketsRead:
+      return "tickets.read";
+    case Permission::kTicketsWrite:
+      return "tickets.write";
+    case Permission::kTicketsReports:
+      return "tickets.reports";
+    case Permission::kServiceSettings:
+      return "service.settings";
   }
   return "unknown";
 }
@@ -80,6 +88,14 @@ bool allowed(Role role, Permission p) noexcept {
       return true;
     case Permission::kAnalyticsRefresh:
       return role == Role::kAdmin || role == Role::kManager || role == Role::kAnalyst;
+    case Permission::kTicketsRead:
+      return role != Role::kAnalyst;
+    case Permission::kTicketsWrite:
+      return role == Role::kAdmin || role == Role::kManager || role == Role::kService;
+    case Permission::kTicketsReports:
+      return role != Role::kSales;
+    case Permission::kServiceSettings:
+      return role == Role::kAdmin || role == Role::kManager;
   }
   return false;
 }

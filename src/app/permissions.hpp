@@ -31,6 +31,12 @@ enum class Permission {
   // recommendations; recomputing them (a heavy job) is for those who run the analysis.
   kAnalyticsRead,     // scores, segments, CLV, basket rules, recommendations
   kAnalyticsRefresh,  // recompute all of it from the orders
+  // Customer service (issue 6): service agents, managers and admins work tickets; sales see
+  // them (a customer's open complaint matters before a sale); analysts read the reports.
+  kTicketsRead,      // tickets, their messages, queues and SLA policies
+  kTicketsWrite,     // open, edit, answer, change the status of tickets
+  kTicketsReports,   // ticket reports (volumes, response and resolution times, per agent)
+  kServiceSettings,  // create and edit queues and SLA policies
 };
 
 std::string_view permission_name(Permission p) noexcept;

@@ -72,6 +72,13 @@ void validate(std::string_view key, std::string_view value) {
   } else if (key == setting::kBasketMaxLength) {
     auto v = parse_int64(value);
     if (!v || *v < 2 || *v > 10) throw_invalid(std::string(key), "must be 2 to 10 products");
+  } else if (key == setting::kBusinessTimeZone) {
+    find_time_zone(value, std::string(key));
+  } else if (key == setting::kBusinessHours) {
+    parse_business_hours(value, std::string(key));
+  } else if (key == setting::kBusinessHolidays) {
+    if (value.size() > 20000) throw_invalid(std::string(key), "holds at most 20000 characters");
+    parse_holidays(value, std::string(key));
   } else if (key == setting::kRecommendationDays) {
     auto v = parse_int64(value);
     if (!v || *v < 1 || *v > 3650)
@@ -96,6 +103,12 @@ const std::vector<SettingInfo>& known_settings() {
       {setting::kBasketMaxLength, "4", "Most products in one basket rule (both sides)"},
       {setting::kRecommendationDays, "365",
        "Days of a customer's recent orders that recommendations start from"},
+      {setting::kBusinessTimeZone, "UTC",
+       "Time zone of the business hours (IANA name such as Asia/Shanghai); SLA due times"},
+      {setting::kBusinessHours, "mon-fri 09:00-18:00",
+       "Opening hours per weekday, e.g. \"mon-fri 09:00-18:00; sat 10:00-16:00\"; SLA due times"},
+      {setting::kBusinessHolidays, "",
+       "Dates the business is closed, YYYY-MM-DD separated by commas; SLA due times"},
   };
   return kSettings;
 }
@@ -162,6 +175,13 @@ void set_setting(store::Connection& conn, const Caller& caller, std::string_view
                nlohmann::json{{"value", std::string(value)}});
 }
 
+BusinessCalendar business_calendar(store::Connection& conn) {
+  return BusinessCalendar::parse(
+      get_setting(conn, setting::kBusinessTimeZone), std::string(setting::kBusinessTimeZone),
+      get_setting(conn, setting::kBusinessHours), std::string(setting::kBusinessHours),
+      get_setting(conn, setting::kBusinessHolidays), std::string(setting::kBusinessHolidays));
+}
+
 WriteOp<SettingValue> update_setting(const Caller& caller, std::string key, std::string value) {
   require(caller, Permission::kSettingsWrite);
   if (!is_known_setting(key)) {
@@ -170,8 +190,9 @@ WriteOp<SettingValue> update_setting(const Caller& caller, std::string key, std:
   try {
     validate(key, value);
   } catch (const Error& e) {
-    // The validators name the key; in this request the offending field is the value.
-    throw Error(e.code(), e.what(), "value");
+    // The validators name the key; in this request the offending field is the value, and the
+    // message names the setting.
+    throw Error(e.code(), key + ": " + e.what(), "value");
   }
   return [caller, key = std::move(key), value = std::move(value)](store::Connection& conn) {
     set_setting(conn, caller, key, value);

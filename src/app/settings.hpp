@@ -10,6 +10,7 @@
 
 #include "app/caller.hpp"
 #include "app/write_op.hpp"
+#include "core/business_time.hpp"
 #include "store/connection.hpp"
 
 namespace rapport::app {
@@ -26,6 +27,10 @@ inline constexpr std::string_view kBasketMinSupport = "basket_min_support";     
 inline constexpr std::string_view kBasketMinConfidence = "basket_min_confidence";  // [0,1], 0.1
 inline constexpr std::string_view kBasketMaxLength = "basket_max_length";          // 2-10, 4
 inline constexpr std::string_view kRecommendationDays = "recommendation_days";     // 1-3650, 365
+// Customer service (app/ticket_service): the business calendar SLA due times are computed in.
+inline constexpr std::string_view kBusinessTimeZone = "business_time_zone";  // IANA name, UTC
+inline constexpr std::string_view kBusinessHours = "business_hours";        // "mon-fri 09:00-18:00"
+inline constexpr std::string_view kBusinessHolidays = "business_holidays";  // "2026-12-25, ..."
 }  // namespace setting
 
 struct SettingInfo {
@@ -56,6 +61,9 @@ SettingValue read_setting(store::Connection& conn, const Caller& caller, std::st
 std::string get_setting(store::Connection& conn, std::string_view key);
 std::int64_t get_setting_int(store::Connection& conn, std::string_view key);
 double get_setting_double(store::Connection& conn, std::string_view key);
+
+// The business calendar of the three business_* settings (their current values).
+BusinessCalendar business_calendar(store::Connection& conn);
 
 // Validates and stores a value inside the caller's write transaction, with an audit entry.
 // Requires Permission::kSettingsWrite.

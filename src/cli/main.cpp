@@ -2,11 +2,13 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -14,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/auth_service.hpp"
+#include "app/sla_scheduler.hpp"
 #include "app/user_service.hpp"
 #include "cli/commands.hpp"
 #include "cli/demo.hpp"
@@ -35,6 +38,7 @@ struct Settings {
   std::size_t threads = 0;
   std::string access_log = "-";
   std::string web_root;
+  int sweep_interval = 30;  // seconds between SLA sweeps in `serve`; 0: none
 };
 
 // Fills settings the command line left unset from rapport.toml (flags win). The file is
@@ -78,6 +82,8 @@ void apply_config_file(CLI::App& app, Settings& s) {
       if (unset("--access-log")) s.access_log = *v.value<std::string>();
     } else if (key == "web_root" && v.is_string()) {
       if (unset("--web-root")) s.web_root = *v.value<std::string>();
+    } else if (key == "sweep_interval" && v.is_integer()) {
+      if (unset("--sweep-interval")) s.sweep_interval = static_cast<int>(*v.value<std::int64_t>());
     } else {
       throw Error(ErrorCode::kInvalidArgument,
                   "unknown or mistyped setting '" + key + "' (line " +
@@ -154,6 +160,21 @@ int run(int argc, char** argv) {
   serve->add_option("--threads", s.threads, "Worker threads (0: one per core)");
   serve->add_option("--access-log", s.access_log, "Access log: a file, - for stdout, off");
   serve->add_option("--web-root", s.web_root, "Directory of the built web UI");
+  serve
+      ->add_option("--sweep-interval", s.sweep_interval,
+                   "Seconds between SLA sweeps (breaches and escalations); 0: no scheduler")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
+
+  // service
+  auto* service = app.add_subcommand("service", "Customer service: SLA scheduler");
+  service->require_subcommand(0, 1);
+  auto* service_sweep = service->add_subcommand(
+      "sweep", "One SLA sweep: mark breaches and escalate them to the queues' managers");
+  add_db(service_sweep);
+  std::string sweep_at;
+  service_sweep->add_option("--at", sweep_at,
+                            "Sweep as of this time (RFC 3339; default: now), e.g. to catch up");
 
   // migrate
   auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
@@ -239,7 +260,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  for (CLI::App* cmd : {&app, user, token}) {
+  for (CLI::App* cmd : {&app, user, token, service}) {
     if ((cmd == &app || cmd->parsed()) && cmd->get_subcommands().empty()) {
       std::fprintf(stderr, "rapport: choose a subcommand\n%s", cmd->help().c_str());
       return 2;
@@ -270,7 +291,39 @@ int run(int argc, char** argv) {
       cfg.access_log = s.access_log;
       cfg.web_root = s.web_root;
       http::Server server(cfg, db);
+      std::optional<app::SlaScheduler> scheduler;
+      if (s.sweep_interval > 0) {
+        scheduler.emplace(db, std::chrono::milliseconds(s.sweep_interval * 1000LL));
+      }
       server.run_until_signal();
+      return 0;
+    }
+    if (*service_sweep) {
+      if (!std::filesystem::exists(s.db)) {
+        throw Error(ErrorCode::kNotFound, "no such database file", "--db");
+      }
+      TimeMs at = now_ms();
+      if (!sweep_at.empty()) {
+        auto t = parse_time(sweep_at);
+        if (!t)
+          throw Error(ErrorCode::kInvalidArgument,
+                      "must be a time such as "
+                      "2026-11-30T18:00:00Z",
+                      "--at");
+        at = *t;
+      }
+      store::Database db(s.db);
+      const auto start = std::chrono::steady_clock::now();
+      app::SweepResult r = app::sweep_sla(db, at);
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      std::printf(
+          "swept as of %s: %lld first-response and %lld resolution breaches, %lld "
+          "notifications, %lld batches, %.1f ms\n",
+          format_time(at).c_str(), static_cast<long long>(r.first_response_breaches),
+          static_cast<long long>(r.resolution_breaches), static_cast<long long>(r.notifications),
+          static_cast<long long>(r.batches), ms);
       return 0;
     }
     if (*migrate) {

@@ -11,7 +11,10 @@
 #include "app/customer_service.hpp"
 #include "app/order_service.hpp"
 #include "app/product_service.hpp"
+#include "app/queue_service.hpp"
 #include "app/return_service.hpp"
+#include "app/sla_policy_service.hpp"
+#include "app/ticket_service.hpp"
 #include "app/user_service.hpp"
 #include "http/metrics.hpp"
 #include "http/route.hpp"
@@ -40,7 +43,10 @@ struct Services {
         products(database),
         orders(database),
         returns(database),
-        customers(database) {}
+        customers(database),
+        tickets(database),
+        queues(database),
+        sla_policies(database) {}
   store::Database& db;
   app::AuthService auth;
   app::UserService users;
@@ -50,6 +56,9 @@ struct Services {
   app::OrderService orders;
   app::ReturnService returns;
   app::CustomerService customers;
+  app::TicketService tickets;
+  app::QueueService queues;
+  app::SlaPolicyService sla_policies;
   Metrics metrics;
 };
 

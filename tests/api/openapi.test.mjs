@@ -472,6 +472,126 @@ test("real responses have documented statuses and match the documented schemas",
       ["/api/v1/customers/999999/contacts", { token: admin }, 404],
     ],
   });
+  // Customer service: a ticket, a closed one, queues and SLA policies to act on.
+  const manager = await s.userWithRole(admin, "manager");
+  const deskQueue = await created("/api/v1/queues", { name: "Doc desk", manager_id: manager.id });
+  const emptyQueue = await created("/api/v1/queues", { name: "Doc empty", manager_id: manager.id });
+  const tk = await created("/api/v1/tickets", { type: "complaint", channel: "web",
+    customer_id: cust.id, subject: "Doc ticket", queue_id: deskQueue.id });
+  const closedTk = await created("/api/v1/tickets",
+    { type: "inquiry", channel: "phone", customer_id: cust.id, subject: "Doc closed" });
+  assert.equal((await s.request("POST", `/api/v1/tickets/${closedTk.id}/status`,
+    { token: admin, json: { status: "closed" } })).status, 200);
+  const policyId = (type, priority) => s.sql(
+    `SELECT id FROM sla_policies WHERE ticket_type = '${type}' AND priority = '${priority}'`)[0].id;
+  const freedPair = policyId("return", "low");
+  assert.equal((await s.request("DELETE", `/api/v1/sla-policies/${freedPair}`, { token: admin })).status, 204);
+  const docPolicy = policyId("repair", "urgent");
+  const doomedPolicy = policyId("repair", "low");
+  const T = `/api/v1/tickets/${tk.id}`;
+  const newTicket = { type: "inquiry", channel: "email", customer_id: cust.id, subject: "Doc" };
+  const newPolicy = { ticket_type: "return", priority: "low", first_response: { rule: "sunset" },
+    resolution: { rule: "minutes", minutes: 600 } };
+  Object.assign(samples, {
+    "POST /api/v1/tickets": [
+      ["/api/v1/tickets", { token: admin, json: newTicket }, 201],
+      ["/api/v1/tickets", { token: admin, json: { ...newTicket, type: "praise" } }, 400],
+      ["/api/v1/tickets", { token: admin, json: { ...newTicket, customer_id: 999999 } }, 404],
+      ["/api/v1/tickets", { token: admin, json: { ...newTicket, customer_id: toDelete.id } }, 409],
+      ["/api/v1/tickets", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/tickets", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/tickets": [
+      [`/api/v1/tickets?queue=${deskQueue.id}&status=new&sort=due&limit=2`, { token: admin }, 200],
+      ["/api/v1/tickets?status=lost", { token: admin }, 400],
+    ],
+    "GET /api/v1/tickets/reports": [
+      ["/api/v1/tickets/reports?group_by=agent&from=2020-01-01", { token: analyst.token }, 200],
+      ["/api/v1/tickets/reports?group_by=mood", { token: admin }, 400],
+    ],
+    "GET /api/v1/tickets/{id}": [[T, { token: admin }, 200], ["/api/v1/tickets/999999", { token: admin }, 404]],
+    "PATCH /api/v1/tickets/{id}": [
+      [T, { token: admin, json: { subject: "Doc ticket, edited", priority: "high" } }, 200],
+      [T, { token: admin, json: { subject: "X", version: 1 } }, 409],
+      [T, { token: admin, json: { nope: 1 } }, 400],
+      ["/api/v1/tickets/999999", { token: admin, json: { subject: "X" } }, 404],
+      [T, { token: admin, body: big, headers: JSON_CT }, 413],
+      [T, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "POST /api/v1/tickets/{id}/status": [
+      [`${T}/status`, { token: admin, json: { status: "open" } }, 200],
+      [`${T}/status`, { token: admin, json: { status: "new" } }, 409],
+      [`${T}/status`, { token: admin, json: { status: "lost" } }, 400],
+      ["/api/v1/tickets/999999/status", { token: admin, json: { status: "open" } }, 404],
+      [`${T}/status`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`${T}/status`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/tickets/{id}/messages": [
+      [`${T}/messages?limit=1`, { token: admin }, 200],
+      ["/api/v1/tickets/999999/messages", { token: admin }, 404],
+    ],
+    "POST /api/v1/tickets/{id}/messages": [
+      [`${T}/messages`, { token: admin, json: { kind: "reply", body: "We are sorry." } }, 201],
+      [`${T}/messages`, { token: admin, json: { kind: "shout", body: "x" } }, 400],
+      ["/api/v1/tickets/999999/messages", { token: admin, json: { kind: "note", body: "x" } }, 404],
+      [`/api/v1/tickets/${closedTk.id}/messages`, { token: admin, json: { kind: "reply", body: "x" } }, 409],
+      [`${T}/messages`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`${T}/messages`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/queues": [["/api/v1/queues", { token: admin }, 200]],
+    "POST /api/v1/queues": [
+      ["/api/v1/queues", { token: admin, json: { name: "Doc new queue", manager_id: manager.id } }, 201],
+      ["/api/v1/queues", { token: admin, json: { name: "doc DESK", manager_id: manager.id } }, 409],
+      ["/api/v1/queues", { token: admin, json: { name: "Doc other", manager_id: 999999 } }, 404],
+      ["/api/v1/queues", { token: admin, json: { name: 1 } }, 400],
+      ["/api/v1/queues", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/queues", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/queues/{id}": [
+      [`/api/v1/queues/${deskQueue.id}`, { token: admin }, 200],
+      ["/api/v1/queues/999999", { token: admin }, 404],
+    ],
+    "PATCH /api/v1/queues/{id}": [
+      [`/api/v1/queues/${deskQueue.id}`, { token: admin, json: { description: "Doc" } }, 200],
+      [`/api/v1/queues/${deskQueue.id}`, { token: admin, json: { name: "Y", version: 1 } }, 409],
+      [`/api/v1/queues/${deskQueue.id}`, { token: admin, json: { nope: 1 } }, 400],
+      ["/api/v1/queues/999999", { token: admin, json: { name: "Y" } }, 404],
+      [`/api/v1/queues/${deskQueue.id}`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`/api/v1/queues/${deskQueue.id}`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "DELETE /api/v1/queues/{id}": [
+      [`/api/v1/queues/${emptyQueue.id}`, { token: admin }, 204],
+      [`/api/v1/queues/${deskQueue.id}`, { token: admin }, 409],
+      ["/api/v1/queues/999999", { token: admin }, 404],
+      [`/api/v1/queues/${deskQueue.id}`, { token: admin, headers: { "If-Match": "x" } }, 400],
+    ],
+    "GET /api/v1/sla-policies": [["/api/v1/sla-policies", { token: admin }, 200]],
+    "POST /api/v1/sla-policies": [
+      ["/api/v1/sla-policies", { token: admin, json: newPolicy }, 201],
+      ["/api/v1/sla-policies", { token: admin, json: newPolicy }, 409],
+      ["/api/v1/sla-policies", { token: admin, json: { ...newPolicy, first_response: { rule: "dusk" } } }, 400],
+      ["/api/v1/sla-policies", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/sla-policies", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/sla-policies/{id}": [
+      [`/api/v1/sla-policies/${docPolicy}`, { token: admin }, 200],
+      ["/api/v1/sla-policies/999999", { token: admin }, 404],
+    ],
+    "PATCH /api/v1/sla-policies/{id}": [
+      [`/api/v1/sla-policies/${docPolicy}`, { token: admin, json: { pause_while_waiting: false } }, 200],
+      [`/api/v1/sla-policies/${docPolicy}`, { token: admin, json: { pause_while_waiting: true, version: 1 } }, 409],
+      [`/api/v1/sla-policies/${docPolicy}`, { token: admin, json: { resolution: { rule: "minutes" } } }, 400],
+      ["/api/v1/sla-policies/999999", { token: admin, json: { pause_while_waiting: true } }, 404],
+      [`/api/v1/sla-policies/${docPolicy}`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`/api/v1/sla-policies/${docPolicy}`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "DELETE /api/v1/sla-policies/{id}": [
+      [`/api/v1/sla-policies/${doomedPolicy}`, { token: admin, headers: { "If-Match": '"7"' } }, 409],
+      [`/api/v1/sla-policies/${doomedPolicy}`, { token: admin }, 204],
+      [`/api/v1/sla-policies/${doomedPolicy}`, { token: admin }, 404],
+      [`/api/v1/sla-policies/${docPolicy}`, { token: admin, headers: { "If-Match": "x" } }, 400],
+    ],
+  });
   // Rows the analytics samples read (written with SQL: no route is needed).
   const seeded = sqlite(s.db, `INSERT INTO customers (id, name, created_at, updated_at)
       VALUES (900001, 'Doc Customer', 0, 0);
@@ -480,7 +600,7 @@ test("real responses have documented statuses and match the documented schemas",
   assert.equal(seeded.status, 0, seeded.stderr);
   // Permissions every role holds: the analyst is not refused them.
   const HELD_BY_ANALYST = new Set(["signed_in", "analytics.read", "analytics.refresh",
-    "customers.read", "products.read", "orders.read", "settings.read", "export"]);
+    "customers.read", "products.read", "orders.read", "settings.read", "export", "tickets.reports"]);
   // Every protected operation: 401 without a token, 403 for a role without the permission.
   for (const r of table) {
     const key = `${r.method} ${r.path}`;

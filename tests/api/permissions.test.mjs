@@ -11,6 +11,11 @@ const ALL = ROLES;
 const PUBLIC = "public";
 // Every department changes the customer database except analysts.
 const WRITERS = ["admin", "manager", "sales", "service"];
+// Customer service: service agents, managers and admins work tickets, sales see them, analysts
+// read the reports; managers and admins set up queues and SLA policies.
+const TICKET_READERS = ["admin", "manager", "sales", "service"];
+const TICKET_WRITERS = ["admin", "manager", "service"];
+const SERVICE_SETUP = ["admin", "manager"];
 
 // route key -> roles allowed, or PUBLIC (no token needed).
 const TABLE = {
@@ -76,6 +81,24 @@ const TABLE = {
   "POST /api/v1/imports/{kind}": ["admin", "manager"],
   "GET /api/v1/imports/{id}": ["admin", "manager"],
   "GET /api/v1/exports/customers.csv": ["admin", "manager", "analyst"],
+  "POST /api/v1/tickets": TICKET_WRITERS,
+  "GET /api/v1/tickets": TICKET_READERS,
+  "GET /api/v1/tickets/reports": ["admin", "manager", "service", "analyst"],
+  "GET /api/v1/tickets/{id}": TICKET_READERS,
+  "PATCH /api/v1/tickets/{id}": TICKET_WRITERS,
+  "POST /api/v1/tickets/{id}/status": TICKET_WRITERS,
+  "GET /api/v1/tickets/{id}/messages": TICKET_READERS,
+  "POST /api/v1/tickets/{id}/messages": TICKET_WRITERS,
+  "GET /api/v1/queues": TICKET_READERS,
+  "POST /api/v1/queues": SERVICE_SETUP,
+  "GET /api/v1/queues/{id}": TICKET_READERS,
+  "PATCH /api/v1/queues/{id}": SERVICE_SETUP,
+  "DELETE /api/v1/queues/{id}": SERVICE_SETUP,
+  "GET /api/v1/sla-policies": TICKET_READERS,
+  "POST /api/v1/sla-policies": SERVICE_SETUP,
+  "GET /api/v1/sla-policies/{id}": TICKET_READERS,
+  "PATCH /api/v1/sla-policies/{id}": SERVICE_SETUP,
+  "DELETE /api/v1/sla-policies/{id}": SERVICE_SETUP,
 };
 
 let s;
@@ -91,6 +114,7 @@ let shop;  // catalogue and order fixtures: {category, product, order, ret, cust
 let seq = 0;
 let customer;   // the customer the write routes act on
 let perRole;    // role -> {del, restore, other}: fresh customers for delete, restore and merge
+let desk;       // service fixtures: {ticket, queue, policy, perRole: role -> {ticket, queue, pair, doomedPolicy}}
 
 // A plausible request for each route, and the status it gets when allowed.
 function plausible(key, role) {
@@ -227,6 +251,50 @@ function plausible(key, role) {
     case "POST /api/v1/customers/{id}/interactions":
       return { method: "POST", path: `/api/v1/customers/${customer.id}/interactions`, ok: 201,
         json: { channel: "phone", direction: "outbound", subject: `Call by ${role}` } };
+    case "POST /api/v1/tickets":
+      return { method: "POST", path: "/api/v1/tickets", ok: 201,
+        json: { type: "inquiry", channel: "phone", customer_id: customer.id, subject: `By ${role}` } };
+    case "GET /api/v1/tickets":
+      return { method: "GET", path: "/api/v1/tickets?mine=true&status=new", ok: 200 };
+    case "GET /api/v1/tickets/reports":
+      return { method: "GET", path: "/api/v1/tickets/reports?group_by=agent", ok: 200 };
+    case "GET /api/v1/tickets/{id}":
+    case "GET /api/v1/tickets/{id}/messages":
+      return { method: "GET", path: key.split(" ")[1].replace("{id}", desk.ticket.id), ok: 200 };
+    case "PATCH /api/v1/tickets/{id}":
+      return { method: "PATCH", path: `/api/v1/tickets/${desk.ticket.id}`, ok: 200,
+        json: { subject: `Edited by ${role}` } };
+    case "POST /api/v1/tickets/{id}/status":
+      return { method: "POST", path: `/api/v1/tickets/${desk.perRole[role].ticket.id}/status`,
+        ok: 200, json: { status: "open" } };
+    case "POST /api/v1/tickets/{id}/messages":
+      return { method: "POST", path: `/api/v1/tickets/${desk.ticket.id}/messages`, ok: 201,
+        json: { kind: "note", body: `Note by ${role}` } };
+    case "GET /api/v1/queues":
+    case "GET /api/v1/sla-policies":
+      return { method: "GET", path: key.split(" ")[1], ok: 200 };
+    case "POST /api/v1/queues":
+      return { method: "POST", path: "/api/v1/queues", ok: 201,
+        json: { name: `Queue of ${role} ${seq}`, manager_id: users.manager.id } };
+    case "GET /api/v1/queues/{id}":
+      return { method: "GET", path: `/api/v1/queues/${desk.queue.id}`, ok: 200 };
+    case "PATCH /api/v1/queues/{id}":
+      return { method: "PATCH", path: `/api/v1/queues/${desk.queue.id}`, ok: 200,
+        json: { description: `Changed by ${role}` } };
+    case "DELETE /api/v1/queues/{id}":
+      return { method: "DELETE", path: `/api/v1/queues/${desk.perRole[role].queue.id}`, ok: 204 };
+    case "POST /api/v1/sla-policies":
+      return { method: "POST", path: "/api/v1/sla-policies", ok: 201,
+        json: { ...desk.perRole[role].pair, first_response: { rule: "sunset", minutes: null },
+          resolution: { rule: "minutes", minutes: 600 } } };
+    case "GET /api/v1/sla-policies/{id}":
+      return { method: "GET", path: `/api/v1/sla-policies/${desk.policy}`, ok: 200 };
+    case "PATCH /api/v1/sla-policies/{id}":
+      return { method: "PATCH", path: `/api/v1/sla-policies/${desk.policy}`, ok: 200,
+        json: { pause_while_waiting: role !== "admin" } };
+    case "DELETE /api/v1/sla-policies/{id}":
+      return { method: "DELETE", path: `/api/v1/sla-policies/${desk.perRole[role].doomedPolicy}`,
+        ok: 204 };
     default:
       throw new Error(`no plausible request for ${key}: add one to permissions.test.mjs`);
   }
@@ -272,7 +340,46 @@ before(async () => {
     body: "customer_id,date,amount\nT1,2024-01-02,10.00\n", headers: { "Content-Type": "text/csv" } });
   assert.equal(imp.status, 201);
   importId = imp.body.id;
+  desk = await makeServiceDesk();
 });
+
+// Tickets, queues and SLA policies for the service routes: per role a new ticket to open, an
+// empty queue to delete, a free type x priority to create a policy for and a policy to delete.
+async function makeServiceDesk() {
+  const post = async (path, json) => {
+    const r = await s.request("POST", path, { token: adminToken, json });
+    assert.equal(r.status, 201, `${path}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const policy = (type, priority) => s.sql(
+    `SELECT id FROM sla_policies WHERE ticket_type = '${type}' AND priority = '${priority}'`)[0].id;
+  const out = { perRole: {} };
+  out.queue = await post("/api/v1/queues", { name: "Permission desk", manager_id: users.manager.id });
+  out.ticket = await post("/api/v1/tickets",
+    { type: "complaint", channel: "email", customer_id: customer.id, subject: "Permissions" });
+  out.policy = policy("complaint", "urgent");
+  const free = [["return", "low"], ["repair", "low"]];
+  const doomed = [["inquiry", "low"], ["repair", "high"]];
+  for (const role of ROLES) {
+    const mine = {};
+    mine.ticket = await post("/api/v1/tickets",
+      { type: "inquiry", channel: "email", customer_id: customer.id, subject: `For ${role}` });
+    mine.queue = await post("/api/v1/queues", { name: `Empty ${role}`, manager_id: users.manager.id });
+    if (SERVICE_SETUP.includes(role)) {
+      const [type, priority] = free.pop();
+      const r = await s.request("DELETE", `/api/v1/sla-policies/${policy(type, priority)}`,
+        { token: adminToken });
+      assert.equal(r.status, 204);
+      mine.pair = { ticket_type: type, priority };
+      mine.doomedPolicy = policy(...doomed.pop());
+    } else {
+      mine.pair = { ticket_type: "complaint", priority: "low" };
+      mine.doomedPolicy = out.policy;
+    }
+    out.perRole[role] = mine;
+  }
+  return out;
+}
 
 // Catalogue and order fixtures for the routes of products, orders and returns.
 async function makeShop() {

@@ -378,6 +378,131 @@ CREATE TABLE basket_rule_antecedents (
   PRIMARY KEY (product_id, rule_id)
 );
 )sql"},
+    {3, "service: ticket queues, SLA policies, tickets, ticket messages, notifications", R"sql(
+-- Queues of service work, each with a manager who is told about SLA breaches.
+CREATE TABLE ticket_queues (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  description TEXT,
+  manager_id  INTEGER NOT NULL REFERENCES users (id),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  version     INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX ticket_queues_name ON ticket_queues (lower(name));
+
+-- One SLA policy per ticket type and priority: a first-response and a resolution target, each
+-- a number of business minutes or the sunset rule (the close of the business day of arrival).
+CREATE TABLE sla_policies (
+  id                     INTEGER PRIMARY KEY,
+  ticket_type            TEXT NOT NULL CHECK (ticket_type IN ('complaint','inquiry','repair','return')),
+  priority               TEXT NOT NULL CHECK (priority IN ('low','normal','high','urgent')),
+  first_response_rule    TEXT NOT NULL CHECK (first_response_rule IN ('minutes','sunset')),
+  first_response_minutes INTEGER CHECK ((first_response_rule = 'minutes') = (first_response_minutes IS NOT NULL)),
+  resolution_rule        TEXT NOT NULL CHECK (resolution_rule IN ('minutes','sunset')),
+  resolution_minutes     INTEGER CHECK ((resolution_rule = 'minutes') = (resolution_minutes IS NOT NULL)),
+  pause_while_waiting    INTEGER NOT NULL DEFAULT 1,
+  created_at             INTEGER NOT NULL,
+  updated_at             INTEGER NOT NULL,
+  version                INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX sla_policies_type_priority ON sla_policies (ticket_type, priority);
+-- The defaults: complaints are answered by the sunset rule; the rest within business minutes.
+INSERT INTO sla_policies (ticket_type, priority, first_response_rule, first_response_minutes,
+    resolution_rule, resolution_minutes, pause_while_waiting, created_at, updated_at) VALUES
+  ('complaint','urgent','sunset',NULL,'minutes',240,1,0,0),
+  ('complaint','high','sunset',NULL,'minutes',480,1,0,0),
+  ('complaint','normal','sunset',NULL,'minutes',1440,1,0,0),
+  ('complaint','low','sunset',NULL,'minutes',2400,1,0,0),
+  ('inquiry','urgent','minutes',30,'minutes',240,1,0,0),
+  ('inquiry','high','minutes',60,'minutes',960,1,0,0),
+  ('inquiry','normal','minutes',240,'minutes',2400,1,0,0),
+  ('inquiry','low','minutes',480,'minutes',4800,1,0,0),
+  ('repair','urgent','minutes',60,'minutes',960,1,0,0),
+  ('repair','high','minutes',120,'minutes',2400,1,0,0),
+  ('repair','normal','minutes',480,'minutes',4800,1,0,0),
+  ('repair','low','minutes',960,'minutes',9600,1,0,0),
+  ('return','urgent','minutes',60,'minutes',480,1,0,0),
+  ('return','high','minutes',120,'minutes',960,1,0,0),
+  ('return','normal','minutes',480,'minutes',2400,1,0,0),
+  ('return','low','minutes',960,'minutes',4800,1,0,0);
+
+-- Service tickets. The SLA in force is copied from the policy when the ticket arrives (or its
+-- type or priority changes), so editing a policy never moves the due times of open tickets.
+-- Due times are UTC ms computed in business time (core/business_time); sunset_due is the sunset
+-- rule's due time whatever the policy, for the reports' "answered within the sunset rule".
+-- sla_next_check is the earliest due time the scheduler still watches (NULL when none: met,
+-- breached, paused while waiting, resolved or closed): its partial index is all a sweep reads.
+CREATE TABLE tickets (
+  id                         INTEGER PRIMARY KEY,
+  type                       TEXT NOT NULL CHECK (type IN ('complaint','inquiry','repair','return')),
+  channel                    TEXT NOT NULL CHECK (channel IN
+                               ('store','phone','email','sms','web','chat','social','visit')),
+  customer_id                INTEGER NOT NULL REFERENCES customers (id),
+  product_id                 INTEGER REFERENCES products (id),
+  order_id                   INTEGER REFERENCES orders (id),
+  priority                   TEXT NOT NULL CHECK (priority IN ('low','normal','high','urgent')),
+  subject                    TEXT NOT NULL,
+  description                TEXT,
+  status                     TEXT NOT NULL CHECK (status IN ('new','open','waiting','resolved','closed')),
+  assignee_id                INTEGER REFERENCES users (id),
+  queue_id                   INTEGER REFERENCES ticket_queues (id),
+  first_response_rule        TEXT CHECK (first_response_rule IN ('minutes','sunset')),
+  first_response_minutes     INTEGER,
+  resolution_rule            TEXT CHECK (resolution_rule IN ('minutes','sunset')),
+  resolution_minutes         INTEGER,
+  pause_while_waiting        INTEGER NOT NULL DEFAULT 0,
+  first_response_due         INTEGER,
+  resolution_due             INTEGER,
+  sunset_due                 INTEGER NOT NULL,
+  first_response_at          INTEGER,
+  resolved_at                INTEGER,
+  closed_at                  INTEGER,
+  first_response_breached_at INTEGER,
+  resolution_breached_at     INTEGER,
+  breached                   INTEGER NOT NULL DEFAULT 0,
+  paused_at                  INTEGER,
+  sla_next_check             INTEGER,
+  reopen_count               INTEGER NOT NULL DEFAULT 0,
+  created_by                 INTEGER REFERENCES users (id),
+  created_at                 INTEGER NOT NULL,
+  updated_at                 INTEGER NOT NULL,
+  version                    INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX tickets_created ON tickets (created_at, id);
+CREATE INDEX tickets_status ON tickets (status, created_at, id);
+CREATE INDEX tickets_queue ON tickets (queue_id, created_at, id);
+CREATE INDEX tickets_queue_status ON tickets (queue_id, status, created_at, id);
+CREATE INDEX tickets_assignee ON tickets (assignee_id, status, created_at, id);
+CREATE INDEX tickets_customer ON tickets (customer_id, created_at, id);
+CREATE INDEX tickets_product ON tickets (product_id) WHERE product_id IS NOT NULL;
+CREATE INDEX tickets_breached ON tickets (created_at, id) WHERE breached = 1;
+CREATE INDEX tickets_sla_next ON tickets (sla_next_check, id) WHERE sla_next_check IS NOT NULL;
+
+-- Replies to the customer and internal notes.
+CREATE TABLE ticket_messages (
+  id         INTEGER PRIMARY KEY,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+  kind       TEXT NOT NULL CHECK (kind IN ('reply','note')),
+  body       TEXT NOT NULL,
+  user_id    INTEGER REFERENCES users (id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX ticket_messages_ticket ON ticket_messages (ticket_id, id);
+
+-- Notices to staff (an SLA breach escalated to a queue's manager, ...).
+CREATE TABLE notifications (
+  id         INTEGER PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  kind       TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  ref_type   TEXT,
+  ref_id     INTEGER,
+  created_at INTEGER NOT NULL,
+  read_at    INTEGER
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+)sql"},
 };
 
 void ensure_version_table(Connection& conn) {
