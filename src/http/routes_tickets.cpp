@@ -161,6 +161,18 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                           });
                     }});
 
+  routes.push_back({"GET",
+                    "/api/v1/notifications",
+                    app::Permission::kSignedIn,
+                    {"cursor", "limit"},
+                    BodyKind::kNone,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      auto page =
+                          app::list_notifications(s.db, ex->caller(), ex->query("cursor"),
+                                                  ex->query_int("limit", 1, app::kMaxPageSize));
+                      ex->reply(200, list_json(page, [](const auto& n) { return to_json(n); }));
+                    }});
+
   // Queues.
   routes.push_back({"GET",
                     "/api/v1/queues",

@@ -151,6 +151,16 @@ nlohmann::json to_json(const app::TicketReport& r) {
           {"total", group_json(r.total)}};
 }
 
+nlohmann::json to_json(const app::Notification& n) {
+  return {{"id", n.id},
+          {"kind", n.kind},
+          {"subject", n.subject},
+          {"ref_type", opt(n.ref_type)},
+          {"ref_id", opt(n.ref_id)},
+          {"created_at", format_time(n.created_at)},
+          {"read_at", time_json(n.read_at)}};
+}
+
 app::NewTicket read_new_ticket(ObjectReader& r) {
   app::NewTicket t;
   t.type = r.required_string("type", 50);

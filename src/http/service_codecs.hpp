@@ -3,6 +3,7 @@
 // notifications; request bodies read strictly (unknown fields refused, errors name the field).
 #include <nlohmann/json.hpp>
 
+#include "app/notifications.hpp"
 #include "app/queue_service.hpp"
 #include "app/sla_policy_service.hpp"
 #include "app/ticket_reports.hpp"
@@ -16,6 +17,7 @@ nlohmann::json to_json(const app::TicketMessage& m);
 nlohmann::json to_json(const app::TicketQueue& q);
 nlohmann::json to_json(const app::SlaPolicy& p);
 nlohmann::json to_json(const app::TicketReport& r);
+nlohmann::json to_json(const app::Notification& n);
 
 // Bodies. `version` is read by the caller after these (before finish()).
 app::NewTicket read_new_ticket(ObjectReader& r);

@@ -77,8 +77,11 @@ export async function startServer({ extraArgs = [], db: existingDb } = {}) {
   }
   const port = await freePort();
   const accessLog = path.join(dir, "access.log");
+  // No SLA scheduler unless asked for: its writes (breaches falling due mid-test) would make
+  // "nothing was written" checks flaky. tickets.test.mjs runs one with --sweep-interval.
+  const sweep = extraArgs.includes("--sweep-interval") ? [] : ["--sweep-interval", "0"];
   const proc = spawn(BIN, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`,
-    "--access-log", accessLog, ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+    "--access-log", accessLog, ...sweep, ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => { stderr += d; });
   proc.stdout.on("data", () => {});

@@ -539,6 +539,10 @@ test("real responses have documented statuses and match the documented schemas",
       [`${T}/messages`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
     ],
     "GET /api/v1/queues": [["/api/v1/queues", { token: admin }, 200]],
+    "GET /api/v1/notifications": [
+      ["/api/v1/notifications?limit=5", { token: manager.token }, 200],
+      ["/api/v1/notifications?cursor=nope", { token: manager.token }, 400],
+    ],
     "POST /api/v1/queues": [
       ["/api/v1/queues", { token: admin, json: { name: "Doc new queue", manager_id: manager.id } }, 201],
       ["/api/v1/queues", { token: admin, json: { name: "doc DESK", manager_id: manager.id } }, 409],

@@ -81,6 +81,7 @@ const TABLE = {
   "POST /api/v1/imports/{kind}": ["admin", "manager"],
   "GET /api/v1/imports/{id}": ["admin", "manager"],
   "GET /api/v1/exports/customers.csv": ["admin", "manager", "analyst"],
+  "GET /api/v1/notifications": ALL,
   "POST /api/v1/tickets": TICKET_WRITERS,
   "GET /api/v1/tickets": TICKET_READERS,
   "GET /api/v1/tickets/reports": ["admin", "manager", "service", "analyst"],
@@ -272,6 +273,7 @@ function plausible(key, role) {
         json: { kind: "note", body: `Note by ${role}` } };
     case "GET /api/v1/queues":
     case "GET /api/v1/sla-policies":
+    case "GET /api/v1/notifications":
       return { method: "GET", path: key.split(" ")[1], ok: 200 };
     case "POST /api/v1/queues":
       return { method: "POST", path: "/api/v1/queues", ok: 201,

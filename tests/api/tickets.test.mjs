@@ -258,6 +258,11 @@ test("the sweep marks breaches once, escalates to the queue manager, skips waiti
     assert.equal(got.sla.breached, true);
     const notes = s.sql(`SELECT user_id, kind FROM notifications WHERE ref_type = 'ticket' AND ref_id = ${late.id}`);
     assert.deepEqual(notes, [{ user_id: roles.manager.id, kind: "sla_breach" }]);
+    const inbox = await s.request("GET", "/api/v1/notifications", { token: roles.manager.token });
+    assert.ok(inbox.body.items.some((n) => n.ref_type === "ticket" && n.ref_id === late.id &&
+      n.kind === "sla_breach"), JSON.stringify(inbox.body));
+    const others = await s.request("GET", "/api/v1/notifications", { token: roles.sales.token });
+    assert.deepEqual(others.body.items, []);
     assert.equal(s.sql(`SELECT count(*) AS n FROM interactions WHERE kind = 'ticket_escalated' AND ref_id = ${late.id}`)[0].n, 1);
     assert.equal(s.sql(`SELECT count(*) AS n FROM notifications WHERE ref_id = ${paused.id}`)[0].n, 0);
     const breached = await s.request("GET", `/api/v1/tickets?breached=true&queue=${queue.id}`,
@@ -391,3 +396,26 @@ test("reports: by type and agent with medians, sunset share and reopen rate; ana
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.field, "to");
   });
+
+test("the server's scheduler thread finds a breach within its period", async () => {
+  const t = await ticket({ priority: "urgent", queue_id: queue.id, subject: "Scheduler" });
+  // Its first response fell due a second ago (moved back in the row: the test cannot wait).
+  const past = Date.now() - 1000;
+  assert.equal(sqlite(s.db, `UPDATE tickets SET first_response_due = ${past}, sla_next_check = ` +
+    `${past} WHERE id = ${t.id}`).status, 0);
+  const other = await startServer({ db: s.db, extraArgs: ["--sweep-interval", "1"] });
+  try {
+    const deadline = Date.now() + 10000;
+    let got;
+    for (;;) {
+      got = (await other.request("GET", `/api/v1/tickets/${t.id}`, { token: admin })).body;
+      if (got.sla.breached || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(got.sla.breached, true);
+    assert.equal(got.sla.first_response.breached_at, new Date(past).toISOString());
+    assert.equal(s.sql(`SELECT count(*) AS n FROM notifications WHERE ref_id = ${t.id}`)[0].n, 1);
+  } finally {
+    await other.stop();
+  }
+});

@@ -474,6 +474,7 @@ CREATE INDEX tickets_status ON tickets (status, created_at, id);
 CREATE INDEX tickets_queue ON tickets (queue_id, created_at, id);
 CREATE INDEX tickets_queue_status ON tickets (queue_id, status, created_at, id);
 CREATE INDEX tickets_assignee ON tickets (assignee_id, status, created_at, id);
+CREATE INDEX tickets_assignee_created ON tickets (assignee_id, created_at, id);
 CREATE INDEX tickets_customer ON tickets (customer_id, created_at, id);
 CREATE INDEX tickets_product ON tickets (product_id) WHERE product_id IS NOT NULL;
 CREATE INDEX tickets_breached ON tickets (created_at, id) WHERE breached = 1;
