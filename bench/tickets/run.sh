@@ -10,6 +10,8 @@
 # so the figures are the list alone.
 # Usage: bench/tickets/run.sh path/to/rapport [TICKETS] [DURATION_S] [CONNECTIONS] [THREADS]
 #   Needs wrk, sqlite3, curl and jq. Prints `uptime` before and after each part.
+#   LIST_DB=file keeps the generated listing database there (and reuses it when it exists);
+#   SKIP_SWEEP=1 leaves out part 2.
 set -euo pipefail
 bin=$(realpath "${1:?usage: run.sh path/to/rapport [TICKETS] [DURATION_S] [CONNECTIONS] [THREADS]}")
 tickets=${2:-1000000}
@@ -48,6 +50,7 @@ SQL
 }
 
 echo "== machine: $(nproc) cores; load: $(uptime)"
+if [ -z "${SKIP_SWEEP:-}" ]; then
 echo "== part 2: sweep over 100k open tickets, 10% past due"
 sweep_db="$work/sweep.db"
 make_store "$sweep_db" 100000 1.0 0.1
@@ -58,14 +61,19 @@ echo "   after: $(sqlite3 "$sweep_db" "SELECT count(*) FROM tickets WHERE breach
 echo "   a second sweep (nothing new to find):"
 "$bin" service sweep --db "$sweep_db" --at "$(date -u -d "@$((now_ms / 1000))" +%Y-%m-%dT%H:%M:%SZ)"
 rm -f "$sweep_db"*
+fi
 
 echo "== part 1: listing on $tickets tickets"
-db="$work/list.db"
-start=$(date +%s)
-make_store "$db" "$tickets" 0.2 0.0
-echo "   generated in $(( $(date +%s) - start )) s; tickets: $(sqlite3 "$db" 'SELECT count(*) FROM tickets'); db $(du -h "$db" | cut -f1)"
-email=$(sed -n 's/^admin sign-in: //p' "$work/demo-list.db.txt")
-password=$(sed -n 's/^admin password: //p' "$work/demo-list.db.txt")
+db="${LIST_DB:-$work/list.db}"
+if [ ! -f "$db" ]; then
+  start=$(date +%s)
+  make_store "$db" "$tickets" 0.2 0.0
+  echo "   generated in $(( $(date +%s) - start )) s"
+fi
+echo "   tickets: $(sqlite3 "$db" 'SELECT count(*) FROM tickets'); db $(du -h "$db" | cut -f1)"
+# A user of its own to sign in as (the demo admin's password is printed only once).
+email="bench-$$@example.com"
+password=$("$bin" user add --db "$db" --email "$email" --name Bench --role service | sed -n 's/^password: //p')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" --access-log off --sweep-interval 0 > "$work/serve.log" 2>&1 &
 server_pid=$!
@@ -79,10 +87,13 @@ token=$(curl -sf -H 'Content-Type: application/json' \
 page=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/tickets?queue=3&status=open")
 echo "   sample page: $(echo "$page" | jq '.items | length') items, next_cursor $(echo "$page" | jq -r '.next_cursor')"
 for query in "&status=open" "" "&status=new&sort=due"; do
-  echo "== GET /api/v1/tickets?queue=Q$query ($connections connections, ${duration} s); load before: $(uptime)"
   TOKEN=$token QUEUES=20 QUERY="$query" wrk -t "$wrk_threads" -c "$connections" -d 2s \
     -s "$here/list_queue.lua" "http://127.0.0.1:$port" > /dev/null
-  TOKEN=$token QUEUES=20 QUERY="$query" wrk -t "$wrk_threads" -c "$connections" -d "${duration}s" \
-    --latency -s "$here/list_queue.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|50%|90%|99%|Non-2xx"
+  for c in "$connections" 1; do
+    t=$wrk_threads; [ "$c" -lt "$t" ] && t=$c
+    echo "== GET /api/v1/tickets?queue=Q$query ($c connections, ${duration} s); load before: $(uptime)"
+    TOKEN=$token QUEUES=20 QUERY="$query" wrk -t "$t" -c "$c" -d "${duration}s" \
+      --latency -s "$here/list_queue.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
+  done
 done
 echo "== load after: $(uptime)"

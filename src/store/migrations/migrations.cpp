@@ -473,6 +473,9 @@ CREATE INDEX tickets_created ON tickets (created_at, id);
 CREATE INDEX tickets_status ON tickets (status, created_at, id);
 CREATE INDEX tickets_queue ON tickets (queue_id, created_at, id);
 CREATE INDEX tickets_queue_status ON tickets (queue_id, status, created_at, id);
+-- A queue's tickets of one status by next due time (sort=due; none last), the agents' worklist.
+CREATE INDEX tickets_queue_status_due ON tickets
+  (queue_id, status, coalesce(sla_next_check, 9223372036854775807), id);
 CREATE INDEX tickets_assignee ON tickets (assignee_id, status, created_at, id);
 CREATE INDEX tickets_assignee_created ON tickets (assignee_id, created_at, id);
 CREATE INDEX tickets_customer ON tickets (customer_id, created_at, id);

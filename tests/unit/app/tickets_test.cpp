@@ -330,6 +330,14 @@ TEST_F(TicketsTest, TheSweepReadsOnlyTheDueIndex) {
   while (q.step()) plan += std::string(q->get_text(3)) + "\n";
   EXPECT_NE(plan.find("tickets_sla_next"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("SCAN tickets\n"), std::string::npos) << plan;
+  // A queue's worklist by due time reads its index in order (no sort of the queue's tickets).
+  store::Query w(db_->reader(),
+                 "EXPLAIN QUERY PLAN SELECT id FROM tickets WHERE queue_id = 1 AND status = 'new' "
+                 "ORDER BY coalesce(sla_next_check, 9223372036854775807), id LIMIT 51");
+  plan.clear();
+  while (w.step()) plan += std::string(w->get_text(3)) + "\n";
+  EXPECT_NE(plan.find("tickets_queue_status_due"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
 
 TEST_F(TicketsTest, ListsFilterSortAndPage) {
