@@ -47,7 +47,8 @@ class DemoStoreTest : public ::testing::Test {
     for (const char* sql :
          {"SELECT count(*), sum(length(name)), sum(created_at % 100000) FROM customers",
           "SELECT count(*), sum(total_minor), sum(placed_at % 100000) FROM orders",
-          "SELECT count(*), sum(refund_minor) FROM returns"}) {
+          "SELECT count(*), sum(refund_minor) FROM returns",
+          "SELECT count(*), sum(created_at % 100000), sum(breached) FROM tickets"}) {
       store::Query q(c, sql);
       q.step();
       digest += std::to_string(q->get_int(0)) + "/" + std::to_string(q->get_int(1)) + "/" +
@@ -104,6 +105,33 @@ class DemoStoreTest : public ::testing::Test {
                      "SELECT count(DISTINCT channel) FROM interactions WHERE kind = "
                      "'interaction'"),
               6);
+    // Tickets: about one per six customers, before today, on live customers' own orders, in
+    // queues with a manager; some breached (each breach notified once), most not; no SLA clock
+    // watched on a resolved or closed ticket.
+    const std::int64_t tickets = scalar(c, "SELECT count(*) FROM tickets");
+    EXPECT_GT(tickets, 200);
+    EXPECT_EQ(scalar(c, "SELECT count(*) FROM tickets WHERE created_at >= 1790000000000"), 0);
+    EXPECT_EQ(scalar(c,
+                     "SELECT count(*) FROM tickets t JOIN orders o ON o.id = t.order_id WHERE "
+                     "o.customer_id IS NOT t.customer_id"),
+              0);
+    EXPECT_EQ(scalar(c,
+                     "SELECT count(*) FROM ticket_queues q LEFT JOIN users u ON u.id = "
+                     "q.manager_id WHERE u.id IS NULL"),
+              0);
+    const std::int64_t breached = scalar(c, "SELECT count(*) FROM tickets WHERE breached = 1");
+    EXPECT_GT(breached, 0);
+    EXPECT_LT(breached, tickets / 2);
+    EXPECT_EQ(scalar(c, "SELECT count(*) FROM notifications"),
+              scalar(c,
+                     "SELECT count(first_response_breached_at) + count(resolution_breached_at) "
+                     "FROM tickets"));
+    EXPECT_EQ(scalar(c,
+                     "SELECT count(*) FROM tickets WHERE status IN ('resolved','closed') AND "
+                     "sla_next_check IS NOT NULL"),
+              0);
+    EXPECT_GE(scalar(c, "SELECT count(DISTINCT status) FROM tickets"), 4);
+    EXPECT_EQ(scalar(c, "SELECT count(DISTINCT type) FROM tickets"), 4);
     // Weekends busier than mid-week; December busier than February.
     EXPECT_GT(scalar(c,
                      "SELECT count(*) FROM orders WHERE strftime('%w', placed_at / 1000, "
@@ -132,6 +160,7 @@ TEST_F(DemoStoreTest, SameSeedSameStoreAndTheRulesHold) {
   EXPECT_EQ(a.customers, 1500);
   EXPECT_EQ(a.products, 500);
   EXPECT_GT(a.returns, 0);
+  EXPECT_GT(a.tickets, 200);
 }
 
 }  // namespace
