@@ -60,7 +60,7 @@ test("--version prints the version", () => {
 test("--help works on the program and on every subcommand", () => {
   const top = cli(["--help"]);
   assert.equal(top.status, 0);
-  for (const sub of ["serve", "migrate", "user", "token", "backup", "demo", "routes"]) {
+  for (const sub of ["serve", "migrate", "user", "token", "backup", "demo", "routes", "service"]) {
     assert.match(top.stdout, new RegExp(`\\n\\s+${sub}\\s`), sub);
   }
   const user = cli(["user", "--help"]);
@@ -68,14 +68,15 @@ test("--help works on the program and on every subcommand", () => {
   for (const sub of ["add", "list", "disable", "reset-password"]) assert.match(user.stdout, new RegExp(sub));
   for (const args of [["serve"], ["migrate"], ["user", "add"], ["user", "list"],
     ["user", "disable"], ["user", "reset-password"], ["token"], ["token", "create"],
-    ["token", "revoke"], ["backup"], ["demo"], ["routes"]]) {
+    ["token", "revoke"], ["backup"], ["demo"], ["routes"], ["service"], ["service", "sweep"]]) {
     const r = cli([...args, "--help"]);
     assert.equal(r.status, 0, `${args.join(" ")} --help: ${r.stderr}`);
     assert.match(r.stdout, /Usage:/, args.join(" "));
   }
   // The serve options are all documented.
   const serve = cli(["serve", "--help"]).stdout;
-  for (const opt of ["--db", "--listen", "--threads", "--access-log", "--web-root"]) {
+  for (const opt of ["--db", "--listen", "--threads", "--access-log", "--web-root",
+    "--sweep-interval"]) {
     assert.ok(serve.includes(opt), opt);
   }
 });

@@ -278,6 +278,9 @@ test("the sweep marks breaches once, escalates to the queue manager, skips waiti
     const bad = cli(["service", "sweep", "--db", s.db, "--at", "yesterday"]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--at/);
+    const missing = cli(["service", "sweep", "--db", `${s.dir}/no-such.db`]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /--db: no such database file/);
   });
 
 test("lists: mine, queue, status, due soon, sorted by due time, cursor pages", async () => {
