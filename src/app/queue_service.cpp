@@ -11,12 +11,12 @@ namespace rapport::app {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kQueueColumns =
     "SELECT q.id, q.name, q.description, q.manager_id, (SELECT count(*) FROM tickets t WHERE "
     "t.queue_id = q.id AND t.status NOT IN ('resolved','closed')), q.created_at, q.updated_at, "
     "q.version FROM ticket_queues q ";
 
-TicketQueue read_row(store::Statement& s) {
+TicketQueue read_queue_row(store::Statement& s) {
   TicketQueue q;
   q.id = s.get_int(0);
   q.name = std::string(s.get_text(1));
@@ -29,7 +29,7 @@ TicketQueue read_row(store::Statement& s) {
   return q;
 }
 
-nlohmann::json audit_json(const TicketQueue& q) {
+nlohmann::json queue_audit_json(const TicketQueue& q) {
   return {{"id", q.id},
           {"name", q.name},
           {"description", q.description ? nlohmann::json(*q.description) : nlohmann::json()},
@@ -37,13 +37,13 @@ nlohmann::json audit_json(const TicketQueue& q) {
           {"version", q.version}};
 }
 
-TicketQueue load(store::Connection& conn, std::int64_t id) {
-  store::Query q(conn, std::string(kColumns) + "WHERE q.id = ?", id);
+TicketQueue load_queue(store::Connection& conn, std::int64_t id) {
+  store::Query q(conn, std::string(kQueueColumns) + "WHERE q.id = ?", id);
   if (!q.step()) throw_not_found("no queue with id " + std::to_string(id), "id");
-  return read_row(q.stmt());
+  return read_queue_row(q.stmt());
 }
 
-void check_version(const TicketQueue& q, std::optional<std::int64_t> expected) {
+void check_queue_version(const TicketQueue& q, std::optional<std::int64_t> expected) {
   if (expected && *expected != q.version) {
     throw Error(ErrorCode::kConflict,
                 "the queue was changed by someone else (version " + std::to_string(q.version) +
@@ -52,7 +52,7 @@ void check_version(const TicketQueue& q, std::optional<std::int64_t> expected) {
   }
 }
 
-void check_name_free(store::Connection& conn, const std::string& name, std::int64_t id) {
+void check_queue_name_free(store::Connection& conn, const std::string& name, std::int64_t id) {
   store::Query q(conn, "SELECT id FROM ticket_queues WHERE lower(name) = lower(?) AND id <> ?",
                  name, id);
   if (q.step()) {
@@ -62,7 +62,7 @@ void check_name_free(store::Connection& conn, const std::string& name, std::int6
 }
 
 // Validates the given fields (trimming the name); throws naming the field.
-void check_input(QueueInput& in) {
+void check_queue_input(QueueInput& in) {
   if (in.name) {
     check_text("name", *in.name, kMaxQueueName, true);
     in.name = trim(*in.name);
@@ -84,24 +84,24 @@ void check_staff_user(store::Connection& conn, std::int64_t user_id, const std::
 
 std::vector<TicketQueue> QueueService::list(const Caller& caller) {
   require(caller, Permission::kTicketsRead);
-  store::Query q(db_.reader(), std::string(kColumns) + "ORDER BY lower(q.name), q.id");
+  store::Query q(db_.reader(), std::string(kQueueColumns) + "ORDER BY lower(q.name), q.id");
   std::vector<TicketQueue> out;
-  while (q.step()) out.push_back(read_row(q.stmt()));
+  while (q.step()) out.push_back(read_queue_row(q.stmt()));
   return out;
 }
 
 TicketQueue QueueService::get(const Caller& caller, std::int64_t id) {
   require(caller, Permission::kTicketsRead);
-  return load(db_.reader(), id);
+  return load_queue(db_.reader(), id);
 }
 
 WriteOp<TicketQueue> QueueService::create(const Caller& caller, QueueInput in) {
   require(caller, Permission::kServiceSettings);
   if (!in.name) throw_invalid("name", "is required");
   if (!in.manager_id) throw_invalid("manager_id", "is required");
-  check_input(in);
+  check_queue_input(in);
   return [caller, in = std::move(in)](store::Connection& conn) {
-    check_name_free(conn, *in.name, 0);
+    check_queue_name_free(conn, *in.name, 0);
     check_staff_user(conn, *in.manager_id, "manager_id");
     TicketQueue q;
     q.name = *in.name;
@@ -115,7 +115,7 @@ WriteOp<TicketQueue> QueueService::create(const Caller& caller, QueueInput in) {
                    q.name, q.description, q.manager_id, q.created_at, q.updated_at);
     q.id = conn.last_insert_id();
     record_audit(conn, caller, "create", "ticket_queue", std::to_string(q.id), nullptr,
-                 audit_json(q));
+                 queue_audit_json(q));
     return q;
   };
 }
@@ -123,13 +123,13 @@ WriteOp<TicketQueue> QueueService::create(const Caller& caller, QueueInput in) {
 WriteOp<TicketQueue> QueueService::update(const Caller& caller, std::int64_t id, QueueInput in,
                                           std::optional<std::int64_t> expected_version) {
   require(caller, Permission::kServiceSettings);
-  check_input(in);
+  check_queue_input(in);
   return [caller, id, in = std::move(in), expected_version](store::Connection& conn) {
-    const TicketQueue before = load(conn, id);
-    check_version(before, expected_version);
+    const TicketQueue before = load_queue(conn, id);
+    check_queue_version(before, expected_version);
     TicketQueue q = before;
     if (in.name) {
-      check_name_free(conn, *in.name, id);
+      check_queue_name_free(conn, *in.name, id);
       q.name = *in.name;
     }
     if (in.description) q.description = *in.description;
@@ -143,8 +143,8 @@ WriteOp<TicketQueue> QueueService::update(const Caller& caller, std::int64_t id,
                    "UPDATE ticket_queues SET name = ?, description = ?, manager_id = ?, "
                    "updated_at = ?, version = ? WHERE id = ?",
                    q.name, q.description, q.manager_id, q.updated_at, q.version, q.id);
-    record_audit(conn, caller, "update", "ticket_queue", std::to_string(q.id), audit_json(before),
-                 audit_json(q));
+    record_audit(conn, caller, "update", "ticket_queue", std::to_string(q.id),
+                 queue_audit_json(before), queue_audit_json(q));
     return q;
   };
 }
@@ -153,8 +153,8 @@ WriteOp<TicketQueue> QueueService::remove(const Caller& caller, std::int64_t id,
                                           std::optional<std::int64_t> expected_version) {
   require(caller, Permission::kServiceSettings);
   return [caller, id, expected_version](store::Connection& conn) {
-    const TicketQueue before = load(conn, id);
-    check_version(before, expected_version);
+    const TicketQueue before = load_queue(conn, id);
+    check_queue_version(before, expected_version);
     store::Query used(conn, "SELECT count(*) FROM tickets WHERE queue_id = ?", id);
     used.step();
     if (used->get_int(0) > 0) {
@@ -163,8 +163,8 @@ WriteOp<TicketQueue> QueueService::remove(const Caller& caller, std::int64_t id,
                      "id");
     }
     store::execute(conn, "DELETE FROM ticket_queues WHERE id = ?", id);
-    record_audit(conn, caller, "delete", "ticket_queue", std::to_string(id), audit_json(before),
-                 nullptr);
+    record_audit(conn, caller, "delete", "ticket_queue", std::to_string(id),
+                 queue_audit_json(before), nullptr);
     return before;
   };
 }

@@ -10,12 +10,12 @@ namespace rapport::app {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kSlaPolicyColumns =
     "SELECT id, ticket_type, priority, first_response_rule, first_response_minutes, "
     "resolution_rule, resolution_minutes, pause_while_waiting, created_at, updated_at, version "
     "FROM sla_policies ";
 
-SlaPolicy read_row(store::Statement& s) {
+SlaPolicy read_sla_policy_row(store::Statement& s) {
   SlaPolicy p;
   p.id = s.get_int(0);
   p.ticket_type = std::string(s.get_text(1));
@@ -31,7 +31,7 @@ SlaPolicy read_row(store::Statement& s) {
   return p;
 }
 
-SlaTarget check_target(const std::string& field, const SlaTargetInput& in) {
+SlaTarget check_sla_target(const std::string& field, const SlaTargetInput& in) {
   auto rule = parse_sla_rule(in.rule);
   if (!rule) throw_invalid(field + ".rule", "must be minutes or sunset");
   if (*rule == SlaTarget::Rule::kSunset) {
@@ -50,35 +50,35 @@ SlaTarget check_target(const std::string& field, const SlaTargetInput& in) {
   return {*rule, *in.minutes};
 }
 
-nlohmann::json target_json(const SlaTarget& t) {
+nlohmann::json sla_target_json(const SlaTarget& t) {
   nlohmann::json j = {{"rule", std::string(sla_rule_name(t.rule))}};
   j["minutes"] =
       t.rule == SlaTarget::Rule::kMinutes ? nlohmann::json(t.minutes) : nlohmann::json(nullptr);
   return j;
 }
 
-nlohmann::json audit_json(const SlaPolicy& p) {
+nlohmann::json sla_policy_audit_json(const SlaPolicy& p) {
   return {{"id", p.id},
           {"ticket_type", p.ticket_type},
           {"priority", p.priority},
-          {"first_response", target_json(p.first_response)},
-          {"resolution", target_json(p.resolution)},
+          {"first_response", sla_target_json(p.first_response)},
+          {"resolution", sla_target_json(p.resolution)},
           {"pause_while_waiting", p.pause_while_waiting},
           {"version", p.version}};
 }
 
-std::optional<std::int64_t> minutes_of(const SlaTarget& t) {
+std::optional<std::int64_t> sla_minutes_of(const SlaTarget& t) {
   if (t.rule == SlaTarget::Rule::kMinutes) return t.minutes;
   return std::nullopt;
 }
 
-SlaPolicy load(store::Connection& conn, std::int64_t id) {
-  store::Query q(conn, std::string(kColumns) + "WHERE id = ?", id);
+SlaPolicy load_sla_policy(store::Connection& conn, std::int64_t id) {
+  store::Query q(conn, std::string(kSlaPolicyColumns) + "WHERE id = ?", id);
   if (!q.step()) throw_not_found("no SLA policy with id " + std::to_string(id), "id");
-  return read_row(q.stmt());
+  return read_sla_policy_row(q.stmt());
 }
 
-void check_version(const SlaPolicy& p, std::optional<std::int64_t> expected) {
+void check_sla_policy_version(const SlaPolicy& p, std::optional<std::int64_t> expected) {
   if (expected && *expected != p.version) {
     throw Error(ErrorCode::kConflict,
                 "the SLA policy was changed by someone else (version " + std::to_string(p.version) +
@@ -87,7 +87,7 @@ void check_version(const SlaPolicy& p, std::optional<std::int64_t> expected) {
   }
 }
 
-void check_unique(store::Connection& conn, const SlaPolicy& p) {
+void check_sla_policy_unique(store::Connection& conn, const SlaPolicy& p) {
   store::Query q(conn,
                  "SELECT id FROM sla_policies WHERE ticket_type = ? AND priority = ? AND id <> ?",
                  p.ticket_type, p.priority, p.id);
@@ -98,18 +98,19 @@ void check_unique(store::Connection& conn, const SlaPolicy& p) {
   }
 }
 
-void save(store::Connection& conn, const SlaPolicy& p) {
+void save_sla_policy(store::Connection& conn, const SlaPolicy& p) {
   store::execute(conn,
                  "UPDATE sla_policies SET ticket_type = ?, priority = ?, first_response_rule = ?, "
                  "first_response_minutes = ?, resolution_rule = ?, resolution_minutes = ?, "
                  "pause_while_waiting = ?, updated_at = ?, version = ? WHERE id = ?",
                  p.ticket_type, p.priority, sla_rule_name(p.first_response.rule),
-                 minutes_of(p.first_response), sla_rule_name(p.resolution.rule),
-                 minutes_of(p.resolution), p.pause_while_waiting, p.updated_at, p.version, p.id);
+                 sla_minutes_of(p.first_response), sla_rule_name(p.resolution.rule),
+                 sla_minutes_of(p.resolution), p.pause_while_waiting, p.updated_at, p.version,
+                 p.id);
 }
 
 // Applies the given fields of `in` to `p` (validated).
-void apply(SlaPolicy& p, const SlaPolicyInput& in) {
+void apply_sla_policy_input(SlaPolicy& p, const SlaPolicyInput& in) {
   if (in.ticket_type) {
     if (!is_ticket_type(*in.ticket_type)) {
       throw_invalid("ticket_type", std::string("must be one of ") + kTicketTypes);
@@ -122,8 +123,8 @@ void apply(SlaPolicy& p, const SlaPolicyInput& in) {
     }
     p.priority = *in.priority;
   }
-  if (in.first_response) p.first_response = check_target("first_response", *in.first_response);
-  if (in.resolution) p.resolution = check_target("resolution", *in.resolution);
+  if (in.first_response) p.first_response = check_sla_target("first_response", *in.first_response);
+  if (in.resolution) p.resolution = check_sla_target("resolution", *in.resolution);
   if (in.pause_while_waiting) p.pause_while_waiting = *in.pause_while_waiting;
 }
 
@@ -131,26 +132,26 @@ void apply(SlaPolicy& p, const SlaPolicyInput& in) {
 
 std::optional<SlaPolicy> find_sla_policy(store::Connection& conn, std::string_view type,
                                          std::string_view priority) {
-  store::Query q(conn, std::string(kColumns) + "WHERE ticket_type = ? AND priority = ?", type,
-                 priority);
+  store::Query q(conn, std::string(kSlaPolicyColumns) + "WHERE ticket_type = ? AND priority = ?",
+                 type, priority);
   if (!q.step()) return std::nullopt;
-  return read_row(q.stmt());
+  return read_sla_policy_row(q.stmt());
 }
 
 std::vector<SlaPolicy> SlaPolicyService::list(const Caller& caller) {
   require(caller, Permission::kTicketsRead);
   store::Query q(db_.reader(),
-                 std::string(kColumns) +
+                 std::string(kSlaPolicyColumns) +
                      "ORDER BY ticket_type, CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 "
                      "WHEN 'normal' THEN 2 ELSE 3 END");
   std::vector<SlaPolicy> out;
-  while (q.step()) out.push_back(read_row(q.stmt()));
+  while (q.step()) out.push_back(read_sla_policy_row(q.stmt()));
   return out;
 }
 
 SlaPolicy SlaPolicyService::get(const Caller& caller, std::int64_t id) {
   require(caller, Permission::kTicketsRead);
-  return load(db_.reader(), id);
+  return load_sla_policy(db_.reader(), id);
 }
 
 WriteOp<SlaPolicy> SlaPolicyService::create(const Caller& caller, SlaPolicyInput in) {
@@ -160,9 +161,9 @@ WriteOp<SlaPolicy> SlaPolicyService::create(const Caller& caller, SlaPolicyInput
   if (!in.first_response) throw_invalid("first_response", "is required");
   if (!in.resolution) throw_invalid("resolution", "is required");
   SlaPolicy p;
-  apply(p, in);
+  apply_sla_policy_input(p, in);
   return [caller, p](store::Connection& conn) mutable {
-    check_unique(conn, p);
+    check_sla_policy_unique(conn, p);
     p.created_at = now_ms();
     p.updated_at = p.created_at;
     store::execute(
@@ -171,11 +172,11 @@ WriteOp<SlaPolicy> SlaPolicyService::create(const Caller& caller, SlaPolicyInput
         "first_response_minutes, resolution_rule, resolution_minutes, "
         "pause_while_waiting, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         p.ticket_type, p.priority, sla_rule_name(p.first_response.rule),
-        minutes_of(p.first_response), sla_rule_name(p.resolution.rule), minutes_of(p.resolution),
-        p.pause_while_waiting, p.created_at, p.updated_at);
+        sla_minutes_of(p.first_response), sla_rule_name(p.resolution.rule),
+        sla_minutes_of(p.resolution), p.pause_while_waiting, p.created_at, p.updated_at);
     p.id = conn.last_insert_id();
     record_audit(conn, caller, "create", "sla_policy", std::to_string(p.id), nullptr,
-                 audit_json(p));
+                 sla_policy_audit_json(p));
     return p;
   };
 }
@@ -185,18 +186,18 @@ WriteOp<SlaPolicy> SlaPolicyService::update(const Caller& caller, std::int64_t i
                                             std::optional<std::int64_t> expected_version) {
   require(caller, Permission::kServiceSettings);
   SlaPolicy probe;
-  apply(probe, in);  // validation before the write
+  apply_sla_policy_input(probe, in);  // validation before the write
   return [caller, id, in = std::move(in), expected_version](store::Connection& conn) {
-    const SlaPolicy before = load(conn, id);
-    check_version(before, expected_version);
+    const SlaPolicy before = load_sla_policy(conn, id);
+    check_sla_policy_version(before, expected_version);
     SlaPolicy p = before;
-    apply(p, in);
-    check_unique(conn, p);
+    apply_sla_policy_input(p, in);
+    check_sla_policy_unique(conn, p);
     p.updated_at = now_ms();
     p.version = before.version + 1;
-    save(conn, p);
-    record_audit(conn, caller, "update", "sla_policy", std::to_string(p.id), audit_json(before),
-                 audit_json(p));
+    save_sla_policy(conn, p);
+    record_audit(conn, caller, "update", "sla_policy", std::to_string(p.id),
+                 sla_policy_audit_json(before), sla_policy_audit_json(p));
     return p;
   };
 }
@@ -205,11 +206,11 @@ WriteOp<SlaPolicy> SlaPolicyService::remove(const Caller& caller, std::int64_t i
                                             std::optional<std::int64_t> expected_version) {
   require(caller, Permission::kServiceSettings);
   return [caller, id, expected_version](store::Connection& conn) {
-    const SlaPolicy before = load(conn, id);
-    check_version(before, expected_version);
+    const SlaPolicy before = load_sla_policy(conn, id);
+    check_sla_policy_version(before, expected_version);
     store::execute(conn, "DELETE FROM sla_policies WHERE id = ?", id);
-    record_audit(conn, caller, "delete", "sla_policy", std::to_string(id), audit_json(before),
-                 nullptr);
+    record_audit(conn, caller, "delete", "sla_policy", std::to_string(id),
+                 sla_policy_audit_json(before), nullptr);
     return before;
   };
 }

@@ -15,22 +15,22 @@ namespace rapport::app {
 
 namespace {
 
-Caller scheduler_caller() {
+Caller sla_scheduler_caller() {
   Caller c;
   c.role = Role::kAdmin;
   c.request_id = "sla-scheduler";
   return c;
 }
 
-struct Manager {
+struct QueueManager {
   std::int64_t id = 0;
   std::string name;
 };
 
 // The manager of a queue (cached for the batch); nullopt for no queue.
-std::optional<Manager> manager_of(store::Connection& conn,
-                                  std::unordered_map<std::int64_t, std::optional<Manager>>& cache,
-                                  std::optional<std::int64_t> queue_id) {
+std::optional<QueueManager> queue_manager_of(
+    store::Connection& conn, std::unordered_map<std::int64_t, std::optional<QueueManager>>& cache,
+    std::optional<std::int64_t> queue_id) {
   if (!queue_id) return std::nullopt;
   auto it = cache.find(*queue_id);
   if (it != cache.end()) return it->second;
@@ -38,15 +38,16 @@ std::optional<Manager> manager_of(store::Connection& conn,
                  "SELECT u.id, u.name FROM ticket_queues q JOIN users u ON u.id = q.manager_id "
                  "WHERE q.id = ?",
                  *queue_id);
-  std::optional<Manager> m;
-  if (q.step()) m = Manager{q->get_int(0), std::string(q->get_text(1))};
+  std::optional<QueueManager> m;
+  if (q.step()) m = QueueManager{q->get_int(0), std::string(q->get_text(1))};
   cache.emplace(*queue_id, m);
   return m;
 }
 
 // Escalates one breach: timeline, notification, audit.
-void escalate(store::Connection& conn, const Caller& caller, const Ticket& t, const char* target,
-              TimeMs due, const std::optional<Manager>& manager, SweepResult& r) {
+void escalate_breach(store::Connection& conn, const Caller& caller, const Ticket& t,
+                     const char* target, TimeMs due, const std::optional<QueueManager>& manager,
+                     SweepResult& r) {
   std::string subject = "Ticket #" + std::to_string(t.id) + " breached its " + target +
                         " target (due " + format_time(due) + ")";
   if (manager) subject += "; escalated to " + manager->name;
@@ -72,23 +73,23 @@ void escalate(store::Connection& conn, const Caller& caller, const Ticket& t, co
 }
 
 // One batch; returns the number of tickets handled.
-std::size_t sweep_batch(store::Connection& conn, TimeMs now, SweepResult& r) {
-  const Caller caller = scheduler_caller();
-  std::unordered_map<std::int64_t, std::optional<Manager>> managers;
+std::size_t sweep_sla_batch(store::Connection& conn, TimeMs now, SweepResult& r) {
+  const Caller caller = sla_scheduler_caller();
+  std::unordered_map<std::int64_t, std::optional<QueueManager>> managers;
   std::vector<Ticket> due = tickets_due(conn, now, kSweepBatch);
   for (Ticket& t : due) {
-    const auto manager = manager_of(conn, managers, t.queue_id);
+    const auto manager = queue_manager_of(conn, managers, t.queue_id);
     if (t.first_response_due && !t.first_response_at && !t.first_response_breached_at &&
         *t.first_response_due <= now) {
       t.first_response_breached_at = *t.first_response_due;
       ++r.first_response_breaches;
-      escalate(conn, caller, t, "first-response", *t.first_response_due, manager, r);
+      escalate_breach(conn, caller, t, "first-response", *t.first_response_due, manager, r);
     }
     if (t.resolution_due && !t.resolved_at && !t.resolution_breached_at &&
         *t.resolution_due <= now) {
       t.resolution_breached_at = *t.resolution_due;
       ++r.resolution_breaches;
-      escalate(conn, caller, t, "resolution", *t.resolution_due, manager, r);
+      escalate_breach(conn, caller, t, "resolution", *t.resolution_due, manager, r);
     }
     t.breached = t.breached || t.first_response_breached_at || t.resolution_breached_at;
     refresh_sla_next_check(t);
@@ -109,7 +110,7 @@ SweepResult sweep_sla(store::Database& db, TimeMs now) {
   SweepResult r;
   for (;;) {
     std::size_t n =
-        db.writer().run([&](store::Connection& conn) { return sweep_batch(conn, now, r); });
+        db.writer().run([&](store::Connection& conn) { return sweep_sla_batch(conn, now, r); });
     ++r.batches;
     if (n < kSweepBatch) break;
   }

@@ -11,15 +11,13 @@ namespace rapport::app {
 
 namespace {
 
-constexpr TimeMs kDayMs = 24LL * 3600 * 1000;
-
-struct Accumulator {
+struct ReportAccumulator {
   TicketReportGroup group;
   std::vector<double> first_response;
   std::vector<double> resolution;
 };
 
-struct Row {
+struct ReportRow {
   TimeMs created_at = 0;
   std::optional<TimeMs> first_response_at;
   std::optional<TimeMs> resolved_at;
@@ -28,7 +26,7 @@ struct Row {
   bool breached = false;
 };
 
-void add(Accumulator& a, const Row& r, TimeMs now) {
+void add_report_row(ReportAccumulator& a, const ReportRow& r, TimeMs now) {
   TicketReportGroup& g = a.group;
   ++g.tickets;
   if (r.first_response_at) {
@@ -46,7 +44,7 @@ void add(Accumulator& a, const Row& r, TimeMs now) {
   if (r.breached) ++g.breached;
 }
 
-DurationStats stats(std::vector<double>& v) {
+DurationStats duration_stats(std::vector<double>& v) {
   std::sort(v.begin(), v.end());
   DurationStats s;
   s.count = static_cast<std::int64_t>(v.size());
@@ -55,10 +53,10 @@ DurationStats stats(std::vector<double>& v) {
   return s;
 }
 
-TicketReportGroup finish(Accumulator& a) {
+TicketReportGroup finish_report_group(ReportAccumulator& a) {
   TicketReportGroup g = a.group;
-  g.first_response = stats(a.first_response);
-  g.resolution = stats(a.resolution);
+  g.first_response = duration_stats(a.first_response);
+  g.resolution = duration_stats(a.resolution);
   if (g.sunset_judged > 0) {
     g.sunset_share = static_cast<double>(g.sunset_met) / static_cast<double>(g.sunset_judged);
   }
@@ -117,10 +115,10 @@ TicketReport ticket_report(store::Database& db, const Caller& caller, TicketRepo
                      "t.reopen_count, t.breached FROM tickets t" +
                      join + " WHERE t.created_at >= ? AND t.created_at < ?",
                  out.from, out.to);
-  std::map<std::optional<std::string>, Accumulator> groups;
-  Accumulator total;
+  std::map<std::optional<std::string>, ReportAccumulator> groups;
+  ReportAccumulator total;
   while (q.step()) {
-    Row r;
+    ReportRow r;
     r.created_at = q->get_int(2);
     r.first_response_at = q->get_optional_int(3);
     r.resolved_at = q->get_optional_int(4);
@@ -133,14 +131,14 @@ TicketReport ticket_report(store::Database& db, const Caller& caller, TicketRepo
       it->second.group.key = k;
       it->second.group.label = q->get_optional_text(1);
     }
-    add(it->second, r, now);
-    add(total, r, now);
+    add_report_row(it->second, r, now);
+    add_report_row(total, r, now);
   }
-  for (auto& [k, a] : groups) out.groups.push_back(finish(a));
+  for (auto& [k, a] : groups) out.groups.push_back(finish_report_group(a));
   std::stable_sort(
       out.groups.begin(), out.groups.end(),
       [](const TicketReportGroup& a, const TicketReportGroup& b) { return a.tickets > b.tickets; });
-  out.total = finish(total);
+  out.total = finish_report_group(total);
   return out;
 }
 

@@ -25,7 +25,7 @@ constexpr const char* kTicketColumns =
     "first_response_breached_at, resolution_breached_at, breached, paused_at, sla_next_check, "
     "reopen_count, created_by, created_at, updated_at, version";
 
-Ticket read_row(store::Statement& s) {
+Ticket read_ticket_row(store::Statement& s) {
   Ticket t;
   t.id = s.get_int(0);
   t.type = std::string(s.get_text(1));
@@ -64,34 +64,34 @@ Ticket read_row(store::Statement& s) {
 }
 
 template <typename T>
-nlohmann::json opt(const std::optional<T>& v) {
+nlohmann::json ticket_opt(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-nlohmann::json audit_json(const Ticket& t) {
+nlohmann::json ticket_audit_json(const Ticket& t) {
   return {{"id", t.id},
           {"type", t.type},
           {"channel", t.channel},
           {"customer_id", t.customer_id},
-          {"product_id", opt(t.product_id)},
-          {"order_id", opt(t.order_id)},
+          {"product_id", ticket_opt(t.product_id)},
+          {"order_id", ticket_opt(t.order_id)},
           {"priority", t.priority},
           {"subject", t.subject},
-          {"description", opt(t.description)},
+          {"description", ticket_opt(t.description)},
           {"status", t.status},
-          {"assignee_id", opt(t.assignee_id)},
-          {"queue_id", opt(t.queue_id)},
-          {"first_response_due", opt(t.first_response_due)},
-          {"resolution_due", opt(t.resolution_due)},
-          {"first_response_at", opt(t.first_response_at)},
-          {"resolved_at", opt(t.resolved_at)},
-          {"paused_at", opt(t.paused_at)},
+          {"assignee_id", ticket_opt(t.assignee_id)},
+          {"queue_id", ticket_opt(t.queue_id)},
+          {"first_response_due", ticket_opt(t.first_response_due)},
+          {"resolution_due", ticket_opt(t.resolution_due)},
+          {"first_response_at", ticket_opt(t.first_response_at)},
+          {"resolved_at", ticket_opt(t.resolved_at)},
+          {"paused_at", ticket_opt(t.paused_at)},
           {"reopen_count", t.reopen_count},
           {"version", t.version}};
 }
 
-std::optional<SlaTarget> target_of(const std::optional<std::string>& rule,
-                                   const std::optional<std::int64_t>& minutes) {
+std::optional<SlaTarget> ticket_target_of(const std::optional<std::string>& rule,
+                                          const std::optional<std::int64_t>& minutes) {
   if (!rule) return std::nullopt;
   auto r = parse_sla_rule(*rule);
   if (!r) return std::nullopt;
@@ -100,7 +100,7 @@ std::optional<SlaTarget> target_of(const std::optional<std::string>& rule,
 
 // Copies the policy of the ticket's type and priority onto it and computes its due times from
 // its arrival. Met and breached marks stay.
-void apply_policy(store::Connection& conn, const BusinessCalendar& cal, Ticket& t) {
+void apply_ticket_policy(store::Connection& conn, const BusinessCalendar& cal, Ticket& t) {
   auto policy = find_sla_policy(conn, t.type, t.priority);
   t.first_response_rule.reset();
   t.first_response_minutes.reset();
@@ -123,7 +123,7 @@ void apply_policy(store::Connection& conn, const BusinessCalendar& cal, Ticket& 
   t.resolution_due = sla_due(cal, policy->resolution, t.created_at);
 }
 
-void check_live_customer(store::Connection& conn, std::int64_t id) {
+void check_ticket_customer(store::Connection& conn, std::int64_t id) {
   store::Query q(conn, "SELECT deleted_at, merged_into FROM customers WHERE id = ?", id);
   if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), "customer_id");
   if (!q->is_null(1)) {
@@ -136,12 +136,12 @@ void check_live_customer(store::Connection& conn, std::int64_t id) {
   }
 }
 
-void check_product(store::Connection& conn, std::int64_t id) {
+void check_ticket_product(store::Connection& conn, std::int64_t id) {
   store::Query q(conn, "SELECT 1 FROM products WHERE id = ?", id);
   if (!q.step()) throw_not_found("no product with id " + std::to_string(id), "product_id");
 }
 
-void check_order(store::Connection& conn, std::int64_t id, std::int64_t customer_id) {
+void check_ticket_order(store::Connection& conn, std::int64_t id, std::int64_t customer_id) {
   store::Query q(conn, "SELECT customer_id FROM orders WHERE id = ?", id);
   if (!q.step()) throw_not_found("no order with id " + std::to_string(id), "order_id");
   if (!q->is_null(0) && q->get_int(0) != customer_id) {
@@ -151,15 +151,15 @@ void check_order(store::Connection& conn, std::int64_t id, std::int64_t customer
   }
 }
 
-void check_queue(store::Connection& conn, std::int64_t id) {
+void check_ticket_queue(store::Connection& conn, std::int64_t id) {
   store::Query q(conn, "SELECT 1 FROM ticket_queues WHERE id = ?", id);
   if (!q.step()) throw_not_found("no queue with id " + std::to_string(id), "queue_id");
 }
 
-void check_type(const std::string& field, const std::string& v) {
+void check_ticket_type(const std::string& field, const std::string& v) {
   if (!is_ticket_type(v)) throw_invalid(field, std::string("must be one of ") + kTicketTypes);
 }
-void check_priority(const std::string& field, const std::string& v) {
+void check_ticket_priority(const std::string& field, const std::string& v) {
   if (!is_ticket_priority(v)) {
     throw_invalid(field, std::string("must be one of ") + kTicketPriorities);
   }
@@ -185,13 +185,13 @@ std::string ticket_label(const Ticket& t) {
   return "Ticket #" + std::to_string(t.id) + " (" + t.type + "): " + t.subject;
 }
 
-Ticket load(store::Connection& conn, std::int64_t id) {
+Ticket load_ticket(store::Connection& conn, std::int64_t id) {
   auto t = read_ticket(conn, id);
   if (!t) throw_not_found("no ticket with id " + std::to_string(id), "id");
   return std::move(*t);
 }
 
-void check_version(const Ticket& t, std::optional<std::int64_t> expected) {
+void check_ticket_version(const Ticket& t, std::optional<std::int64_t> expected) {
   if (expected && *expected != t.version) {
     throw Error(ErrorCode::kConflict,
                 "the ticket was changed by someone else (version " + std::to_string(t.version) +
@@ -205,7 +205,7 @@ void check_version(const Ticket& t, std::optional<std::int64_t> expected) {
 std::optional<Ticket> read_ticket(store::Connection& conn, std::int64_t id) {
   store::Query q(conn, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE id = ?", id);
   if (!q.step()) return std::nullopt;
-  return read_row(q.stmt());
+  return read_ticket_row(q.stmt());
 }
 
 std::vector<Ticket> tickets_due(store::Connection& conn, TimeMs now, std::size_t limit) {
@@ -215,7 +215,7 @@ std::vector<Ticket> tickets_due(store::Connection& conn, TimeMs now, std::size_t
                      "ORDER BY sla_next_check, id LIMIT ?",
                  now, static_cast<std::int64_t>(limit));
   std::vector<Ticket> out;
-  while (q.step()) out.push_back(read_row(q.stmt()));
+  while (q.step()) out.push_back(read_ticket_row(q.stmt()));
   return out;
 }
 
@@ -252,7 +252,7 @@ void store_ticket(store::Connection& conn, const Ticket& t) {
 
 Ticket TicketService::get(const Caller& caller, std::int64_t id) {
   require(caller, Permission::kTicketsRead);
-  return load(db_.reader(), id);
+  return load_ticket(db_.reader(), id);
 }
 
 Page<Ticket> TicketService::list(const Caller& caller, const TicketListParams& p) {
@@ -261,8 +261,8 @@ Page<Ticket> TicketService::list(const Caller& caller, const TicketListParams& p
   if (p.status && !is_ticket_status(*p.status)) {
     throw_invalid("status", std::string("must be one of ") + kTicketStatuses);
   }
-  if (p.type) check_type("type", *p.type);
-  if (p.priority) check_priority("priority", *p.priority);
+  if (p.type) check_ticket_type("type", *p.type);
+  if (p.priority) check_ticket_priority("priority", *p.priority);
   const std::string sort = p.sort.value_or("-created_at");
   // The sort key: created_at, or the next watched due time (none sorts last).
   std::string key;
@@ -346,29 +346,29 @@ Page<Ticket> TicketService::list(const Caller& caller, const TicketListParams& p
       page.next_cursor = encode_keyset_cursor(tag, value, last.id);
       break;
     }
-    page.items.push_back(read_row(q.stmt()));
+    page.items.push_back(read_ticket_row(q.stmt()));
   }
   return page;
 }
 
 WriteOp<Ticket> TicketService::create(const Caller& caller, NewTicket in) {
   require(caller, Permission::kTicketsWrite);
-  check_type("type", in.type);
+  check_ticket_type("type", in.type);
   if (!is_ticket_channel(in.channel)) {
     throw_invalid("channel", std::string("must be one of ") + kTicketChannels);
   }
-  check_priority("priority", in.priority);
+  check_ticket_priority("priority", in.priority);
   check_text("subject", in.subject, kMaxTicketSubject, true);
   in.subject = trim(in.subject);
   if (in.description) {
     check_text("description", *in.description, kMaxTicketDescription, false, true);
   }
   return [caller, in = std::move(in)](store::Connection& conn) {
-    check_live_customer(conn, in.customer_id);
-    if (in.product_id) check_product(conn, *in.product_id);
-    if (in.order_id) check_order(conn, *in.order_id, in.customer_id);
+    check_ticket_customer(conn, in.customer_id);
+    if (in.product_id) check_ticket_product(conn, *in.product_id);
+    if (in.order_id) check_ticket_order(conn, *in.order_id, in.customer_id);
     if (in.assignee_id) check_staff_user(conn, *in.assignee_id, "assignee_id");
-    if (in.queue_id) check_queue(conn, *in.queue_id);
+    if (in.queue_id) check_ticket_queue(conn, *in.queue_id);
     const BusinessCalendar cal = business_calendar(conn);
     Ticket t;
     t.type = in.type;
@@ -386,7 +386,7 @@ WriteOp<Ticket> TicketService::create(const Caller& caller, NewTicket in) {
     t.created_at = now_ms();
     t.updated_at = t.created_at;
     t.sunset_due = sunset_due(cal, t.created_at);
-    apply_policy(conn, cal, t);
+    apply_ticket_policy(conn, cal, t);
     refresh_sla_next_check(t);
     store::execute(conn,
                    "INSERT INTO tickets (type, channel, customer_id, priority, subject, status, "
@@ -398,7 +398,8 @@ WriteOp<Ticket> TicketService::create(const Caller& caller, NewTicket in) {
     store_ticket(conn, t);
     ticket_timeline(conn, caller, t, "ticket_created", ticket_label(t), t.description,
                     std::string("inbound"), false);
-    record_audit(conn, caller, "create", "ticket", std::to_string(t.id), nullptr, audit_json(t));
+    record_audit(conn, caller, "create", "ticket", std::to_string(t.id), nullptr,
+                 ticket_audit_json(t));
     return t;
   };
 }
@@ -406,8 +407,8 @@ WriteOp<Ticket> TicketService::create(const Caller& caller, NewTicket in) {
 WriteOp<Ticket> TicketService::update(const Caller& caller, std::int64_t id, TicketPatch patch,
                                       std::optional<std::int64_t> expected_version) {
   require(caller, Permission::kTicketsWrite);
-  if (patch.type) check_type("type", *patch.type);
-  if (patch.priority) check_priority("priority", *patch.priority);
+  if (patch.type) check_ticket_type("type", *patch.type);
+  if (patch.priority) check_ticket_priority("priority", *patch.priority);
   if (patch.subject) {
     check_text("subject", *patch.subject, kMaxTicketSubject, true);
     patch.subject = trim(*patch.subject);
@@ -416,8 +417,8 @@ WriteOp<Ticket> TicketService::update(const Caller& caller, std::int64_t id, Tic
     check_text("description", **patch.description, kMaxTicketDescription, false, true);
   }
   return [caller, id, patch = std::move(patch), expected_version](store::Connection& conn) {
-    const Ticket before = load(conn, id);
-    check_version(before, expected_version);
+    const Ticket before = load_ticket(conn, id);
+    check_ticket_version(before, expected_version);
     Ticket t = before;
     if (patch.subject) t.subject = *patch.subject;
     if (patch.description) t.description = *patch.description;
@@ -428,29 +429,29 @@ WriteOp<Ticket> TicketService::update(const Caller& caller, std::int64_t id, Tic
       t.assignee_id = *patch.assignee_id;
     }
     if (patch.queue_id) {
-      if (*patch.queue_id) check_queue(conn, **patch.queue_id);
+      if (*patch.queue_id) check_ticket_queue(conn, **patch.queue_id);
       t.queue_id = *patch.queue_id;
     }
     if (patch.product_id) {
-      if (*patch.product_id) check_product(conn, **patch.product_id);
+      if (*patch.product_id) check_ticket_product(conn, **patch.product_id);
       t.product_id = *patch.product_id;
     }
     if (patch.order_id) {
-      if (*patch.order_id) check_order(conn, **patch.order_id, t.customer_id);
+      if (*patch.order_id) check_ticket_order(conn, **patch.order_id, t.customer_id);
       t.order_id = *patch.order_id;
     }
     if (patch.type) t.type = *patch.type;
     if (patch.priority) t.priority = *patch.priority;
     if (t.type != before.type || t.priority != before.priority) {
       // The new pair's policy, counted from arrival (time paused before is not given back).
-      apply_policy(conn, business_calendar(conn), t);
+      apply_ticket_policy(conn, business_calendar(conn), t);
     }
     refresh_sla_next_check(t);
     t.updated_at = now_ms();
     t.version = before.version + 1;
     store_ticket(conn, t);
-    record_audit(conn, caller, "update", "ticket", std::to_string(t.id), audit_json(before),
-                 audit_json(t));
+    record_audit(conn, caller, "update", "ticket", std::to_string(t.id), ticket_audit_json(before),
+                 ticket_audit_json(t));
     return t;
   };
 }
@@ -463,8 +464,8 @@ WriteOp<Ticket> TicketService::change_status(const Caller& caller, std::int64_t 
     throw_invalid("status", std::string("must be one of ") + kTicketStatuses);
   }
   return [caller, id, status = std::move(status), expected_version](store::Connection& conn) {
-    const Ticket before = load(conn, id);
-    check_version(before, expected_version);
+    const Ticket before = load_ticket(conn, id);
+    check_ticket_version(before, expected_version);
     check_transition(before.status, status);
     Ticket t = before;
     const TimeMs now = now_ms();
@@ -500,7 +501,7 @@ WriteOp<Ticket> TicketService::change_status(const Caller& caller, std::int64_t 
       t.reopen_count += 1;
       t.resolved_at.reset();
       t.resolution_breached_at.reset();
-      if (auto target = target_of(t.resolution_rule, t.resolution_minutes)) {
+      if (auto target = ticket_target_of(t.resolution_rule, t.resolution_minutes)) {
         t.resolution_due = sla_due(calendar(), *target, now);
       }
       event = "ticket_reopened";
@@ -516,8 +517,8 @@ WriteOp<Ticket> TicketService::change_status(const Caller& caller, std::int64_t 
       ticket_timeline(conn, caller, t, *event, ticket_label(t) + " " + what, std::nullopt,
                       std::nullopt, true);
     }
-    record_audit(conn, caller, "status", "ticket", std::to_string(t.id), audit_json(before),
-                 audit_json(t));
+    record_audit(conn, caller, "status", "ticket", std::to_string(t.id), ticket_audit_json(before),
+                 ticket_audit_json(t));
     return t;
   };
 }
@@ -529,7 +530,7 @@ WriteOp<TicketMessage> TicketService::add_message(const Caller& caller, std::int
   check_text("body", body, kMaxTicketMessage, true, true);
   return
       [caller, ticket_id, kind = std::move(kind), body = std::move(body)](store::Connection& conn) {
-        const Ticket before = load(conn, ticket_id);
+        const Ticket before = load_ticket(conn, ticket_id);
         if (kind == "reply" && before.status == "closed") {
           throw_conflict("ticket " + std::to_string(ticket_id) + " is closed; open a new ticket",
                          "status");
@@ -568,7 +569,7 @@ Page<TicketMessage> TicketService::messages(const Caller& caller, std::int64_t t
   require(caller, Permission::kTicketsRead);
   const int n = clamp_limit(limit);
   auto& conn = db_.reader();
-  load(conn, ticket_id);
+  load_ticket(conn, ticket_id);
   const std::int64_t after = cursor ? decode_id_cursor(*cursor) : 0;
   store::Query q(conn,
                  "SELECT id, ticket_id, kind, body, user_id, created_at FROM ticket_messages "

@@ -16,27 +16,27 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr std::array<std::string_view, 7> kDayNames = {"mon", "tue", "wed", "thu",
-                                                       "fri", "sat", "sun"};
-constexpr std::int32_t kMaxDaysSearched = 100000;
+constexpr std::array<std::string_view, 7> kBusinessDayNames = {"mon", "tue", "wed", "thu",
+                                                               "fri", "sat", "sun"};
+constexpr std::int32_t kMaxBusinessDaysSearched = 100000;
 
-std::string_view trim(std::string_view s) {
+std::string_view bt_trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
-std::optional<int> day_index(std::string_view name) {
+std::optional<int> business_day_index(std::string_view name) {
   std::string lower;
   for (char c : name) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-  for (std::size_t i = 0; i < kDayNames.size(); ++i) {
-    if (kDayNames[i] == lower) return static_cast<int>(i);
+  for (std::size_t i = 0; i < kBusinessDayNames.size(); ++i) {
+    if (kBusinessDayNames[i] == lower) return static_cast<int>(i);
   }
   return std::nullopt;
 }
 
 // "HH:MM" -> minutes after midnight (24:00 allowed); nullopt when malformed.
-std::optional<int> parse_hhmm(std::string_view s) {
+std::optional<int> parse_clock_time(std::string_view s) {
   if (s.size() != 5 || s[2] != ':') return std::nullopt;
   for (std::size_t i : {0u, 1u, 3u, 4u}) {
     if (s[i] < '0' || s[i] > '9') return std::nullopt;
@@ -47,7 +47,7 @@ std::optional<int> parse_hhmm(std::string_view s) {
   return h * 60 + m;
 }
 
-TimeMs to_ms(date::sys_time<milliseconds> t) {
+TimeMs to_time_ms(date::sys_time<milliseconds> t) {
   return t.time_since_epoch().count();
 }
 
@@ -60,18 +60,18 @@ WeekHours parse_business_hours(std::string_view text, const std::string& field) 
   std::string_view rest = text;
   while (!rest.empty()) {
     const std::size_t semi = rest.find(';');
-    std::string_view entry = trim(rest.substr(0, semi));
+    std::string_view entry = bt_trim(rest.substr(0, semi));
     rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
     if (entry.empty()) continue;
     const std::size_t space = entry.find(' ');
     if (space == std::string_view::npos) {
       throw_invalid(field, "'" + std::string(entry) + "' needs days and hours" + example);
     }
-    std::string_view days = trim(entry.substr(0, space));
-    std::string_view span = trim(entry.substr(space + 1));
+    std::string_view days = bt_trim(entry.substr(0, space));
+    std::string_view span = bt_trim(entry.substr(space + 1));
     const std::size_t dash = days.find('-');
-    auto first = day_index(days.substr(0, dash));
-    auto last = dash == std::string_view::npos ? first : day_index(days.substr(dash + 1));
+    auto first = business_day_index(days.substr(0, dash));
+    auto last = dash == std::string_view::npos ? first : business_day_index(days.substr(dash + 1));
     if (!first || !last) {
       throw_invalid(
           field, "'" + std::string(days) + "' is not a day or range of days (mon..sun)" + example);
@@ -80,8 +80,8 @@ WeekHours parse_business_hours(std::string_view text, const std::string& field) 
     std::optional<int> open;
     std::optional<int> close;
     if (hdash != std::string_view::npos) {
-      open = parse_hhmm(trim(span.substr(0, hdash)));
-      close = parse_hhmm(trim(span.substr(hdash + 1)));
+      open = parse_clock_time(bt_trim(span.substr(0, hdash)));
+      close = parse_clock_time(bt_trim(span.substr(hdash + 1)));
     }
     if (!open || !close) {
       throw_invalid(field, "'" + std::string(span) + "' is not a time range HH:MM-HH:MM" + example);
@@ -91,8 +91,8 @@ WeekHours parse_business_hours(std::string_view text, const std::string& field) 
     }
     for (int d = *first;; d = (d + 1) % 7) {
       if (hours[static_cast<std::size_t>(d)]) {
-        throw_invalid(field,
-                      std::string(kDayNames[static_cast<std::size_t>(d)]) + " is given twice");
+        throw_invalid(
+            field, std::string(kBusinessDayNames[static_cast<std::size_t>(d)]) + " is given twice");
       }
       hours[static_cast<std::size_t>(d)] = OpeningHours{*open, *close};
       any = true;
@@ -112,7 +112,7 @@ std::string format_business_hours(const WeekHours& hours) {
                   hours[d]->open_minute % 60, hours[d]->close_minute / 60,
                   hours[d]->close_minute % 60);
     if (!out.empty()) out += "; ";
-    out += std::string(kDayNames[d]) + " " + buf;
+    out += std::string(kBusinessDayNames[d]) + " " + buf;
   }
   return out;
 }
@@ -122,7 +122,7 @@ std::vector<std::int32_t> parse_holidays(std::string_view text, const std::strin
   std::string_view rest = text;
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    std::string_view d = trim(rest.substr(0, comma));
+    std::string_view d = bt_trim(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (d.empty()) continue;
     bool shape = d.size() == 10 && d[4] == '-' && d[7] == '-';
@@ -206,14 +206,14 @@ std::optional<std::pair<TimeMs, TimeMs>> BusinessCalendar::business_hours_of(
   const auto close =
       zone_->to_sys(midnight + std::chrono::minutes(h.close_minute), date::choose::latest);
   if (close <= open) return std::nullopt;
-  return std::make_pair(to_ms(open), to_ms(close));
+  return std::make_pair(to_time_ms(open), to_time_ms(close));
 }
 
 TimeMs add_business_time(const BusinessCalendar& cal, TimeMs start, std::int64_t business_ms) {
   if (business_ms <= 0) return start;
   std::int64_t remaining = business_ms;
   std::int32_t day = cal.local_day(start);
-  for (std::int32_t i = 0; i < kMaxDaysSearched; ++i, ++day) {
+  for (std::int32_t i = 0; i < kMaxBusinessDaysSearched; ++i, ++day) {
     auto hours = cal.business_hours_of(day);
     if (!hours) continue;
     const TimeMs from = std::max(start, hours->first);
@@ -244,7 +244,7 @@ TimeMs sunset_due(const BusinessCalendar& cal, TimeMs arrival) {
   if (auto hours = cal.business_hours_of(day); hours && arrival < hours->second) {
     return hours->second;
   }
-  for (std::int32_t i = 0; i < kMaxDaysSearched; ++i) {
+  for (std::int32_t i = 0; i < kMaxBusinessDaysSearched; ++i) {
     ++day;
     if (auto hours = cal.business_hours_of(day)) return hours->second;
   }

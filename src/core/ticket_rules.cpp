@@ -11,30 +11,32 @@ namespace rapport {
 namespace {
 
 template <std::size_t N>
-bool one_of(const std::array<std::string_view, N>& values, std::string_view v) {
+bool ticket_value_in(const std::array<std::string_view, N>& values, std::string_view v) {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
 
-constexpr std::array<std::string_view, 4> kTypes = {"complaint", "inquiry", "repair", "return"};
-constexpr std::array<std::string_view, 4> kPriorities = {"low", "normal", "high", "urgent"};
-constexpr std::array<std::string_view, 5> kStatuses = {"new", "open", "waiting", "resolved",
-                                                       "closed"};
-constexpr std::array<std::string_view, 8> kChannels = {"store", "phone", "email",  "sms",
-                                                       "web",   "chat",  "social", "visit"};
+constexpr std::array<std::string_view, 4> kTicketTypeValues = {"complaint", "inquiry", "repair",
+                                                               "return"};
+constexpr std::array<std::string_view, 4> kTicketPriorityValues = {"low", "normal", "high",
+                                                                   "urgent"};
+constexpr std::array<std::string_view, 5> kTicketStatusValues = {"new", "open", "waiting",
+                                                                 "resolved", "closed"};
+constexpr std::array<std::string_view, 8> kTicketChannelValues = {
+    "store", "phone", "email", "sms", "web", "chat", "social", "visit"};
 
 }  // namespace
 
 bool is_ticket_type(std::string_view v) noexcept {
-  return one_of(kTypes, v);
+  return ticket_value_in(kTicketTypeValues, v);
 }
 bool is_ticket_priority(std::string_view v) noexcept {
-  return one_of(kPriorities, v);
+  return ticket_value_in(kTicketPriorityValues, v);
 }
 bool is_ticket_status(std::string_view v) noexcept {
-  return one_of(kStatuses, v);
+  return ticket_value_in(kTicketStatusValues, v);
 }
 bool is_ticket_channel(std::string_view v) noexcept {
-  return one_of(kChannels, v);
+  return ticket_value_in(kTicketChannelValues, v);
 }
 
 bool transition_allowed(std::string_view from, std::string_view to) noexcept {

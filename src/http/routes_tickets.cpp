@@ -11,19 +11,19 @@ namespace rapport::http {
 
 namespace {
 
-void reply_ticket(Exchange& e, int status, const app::Ticket& t) {
+void reply_with_ticket(Exchange& e, int status, const app::Ticket& t) {
   std::vector<std::pair<std::string, std::string>> headers = {{"ETag", etag(t.version)}};
   if (status == 201) headers.emplace_back("Location", "/api/v1/tickets/" + std::to_string(t.id));
   e.reply(status, to_json(t), std::move(headers));
 }
 
-void reply_queue(Exchange& e, int status, const app::TicketQueue& q) {
+void reply_with_queue(Exchange& e, int status, const app::TicketQueue& q) {
   std::vector<std::pair<std::string, std::string>> headers = {{"ETag", etag(q.version)}};
   if (status == 201) headers.emplace_back("Location", "/api/v1/queues/" + std::to_string(q.id));
   e.reply(status, to_json(q), std::move(headers));
 }
 
-void reply_policy(Exchange& e, int status, const app::SlaPolicy& p) {
+void reply_with_sla_policy(Exchange& e, int status, const app::SlaPolicy& p) {
   std::vector<std::pair<std::string, std::string>> headers = {{"ETag", etag(p.version)}};
   if (status == 201) {
     headers.emplace_back("Location", "/api/v1/sla-policies/" + std::to_string(p.id));
@@ -31,7 +31,7 @@ void reply_policy(Exchange& e, int status, const app::SlaPolicy& p) {
   e.reply(status, to_json(p), std::move(headers));
 }
 
-app::TicketListParams ticket_filters(Exchange& ex) {
+app::TicketListParams ticket_list_filters(Exchange& ex) {
   app::TicketListParams p;
   p.mine = ex.query_bool("mine").value_or(false);
   if (auto v = ex.query_int("queue", 1, INT32_MAX)) p.queue_id = *v;
@@ -62,7 +62,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                       r.finish();
                       ex->reply_after<app::Ticket>(
                           s.db.writer(), s.tickets.create(ex->caller(), std::move(t)),
-                          [](Exchange& e, app::Ticket& tk) { reply_ticket(e, 201, tk); });
+                          [](Exchange& e, app::Ticket& tk) { reply_with_ticket(e, 201, tk); });
                     }});
   routes.push_back({"GET",
                     "/api/v1/tickets",
@@ -71,7 +71,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                      "type", "priority", "sort", "cursor", "limit"},
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
-                      auto page = s.tickets.list(ex->caller(), ticket_filters(*ex));
+                      auto page = s.tickets.list(ex->caller(), ticket_list_filters(*ex));
                       ex->reply(200, list_json(page, [](const auto& t) { return to_json(t); }));
                     }});
   // Before /tickets/{id}: the router takes the first route that matches.
@@ -93,7 +93,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                     {},
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
-                      reply_ticket(*ex, 200, s.tickets.get(ex->caller(), ex->id_param()));
+                      reply_with_ticket(*ex, 200, s.tickets.get(ex->caller(), ex->id_param()));
                     }});
   routes.push_back(
       {"PATCH",
@@ -110,7 +110,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
          ex->reply_after<app::Ticket>(
              s.db.writer(),
              s.tickets.update(ex->caller(), id, std::move(p), expected_version(*ex, version)),
-             [](Exchange& e, app::Ticket& t) { reply_ticket(e, 200, t); });
+             [](Exchange& e, app::Ticket& t) { reply_with_ticket(e, 200, t); });
        }});
   routes.push_back({"POST",
                     "/api/v1/tickets/{id}/status",
@@ -127,7 +127,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                           s.db.writer(),
                           s.tickets.change_status(ex->caller(), id, std::move(status),
                                                   expected_version(*ex, version)),
-                          [](Exchange& e, app::Ticket& t) { reply_ticket(e, 200, t); });
+                          [](Exchange& e, app::Ticket& t) { reply_with_ticket(e, 200, t); });
                     }});
   routes.push_back({"GET",
                     "/api/v1/tickets/{id}/messages",
@@ -195,7 +195,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                       r.finish();
                       ex->reply_after<app::TicketQueue>(
                           s.db.writer(), s.queues.create(ex->caller(), std::move(in)),
-                          [](Exchange& e, app::TicketQueue& q) { reply_queue(e, 201, q); });
+                          [](Exchange& e, app::TicketQueue& q) { reply_with_queue(e, 201, q); });
                     }});
   routes.push_back({"GET",
                     "/api/v1/queues/{id}",
@@ -203,7 +203,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                     {},
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
-                      reply_queue(*ex, 200, s.queues.get(ex->caller(), ex->id_param()));
+                      reply_with_queue(*ex, 200, s.queues.get(ex->caller(), ex->id_param()));
                     }});
   routes.push_back(
       {"PATCH",
@@ -220,7 +220,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
          ex->reply_after<app::TicketQueue>(
              s.db.writer(),
              s.queues.update(ex->caller(), id, std::move(in), expected_version(*ex, version)),
-             [](Exchange& e, app::TicketQueue& q) { reply_queue(e, 200, q); });
+             [](Exchange& e, app::TicketQueue& q) { reply_with_queue(e, 200, q); });
        }});
   routes.push_back({"DELETE",
                     "/api/v1/queues/{id}",
@@ -259,7 +259,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                       r.finish();
                       ex->reply_after<app::SlaPolicy>(
                           s.db.writer(), s.sla_policies.create(ex->caller(), std::move(in)),
-                          [](Exchange& e, app::SlaPolicy& p) { reply_policy(e, 201, p); });
+                          [](Exchange& e, app::SlaPolicy& p) { reply_with_sla_policy(e, 201, p); });
                     }});
   routes.push_back({"GET",
                     "/api/v1/sla-policies/{id}",
@@ -267,7 +267,8 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
                     {},
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
-                      reply_policy(*ex, 200, s.sla_policies.get(ex->caller(), ex->id_param()));
+                      reply_with_sla_policy(*ex, 200,
+                                            s.sla_policies.get(ex->caller(), ex->id_param()));
                     }});
   routes.push_back(
       {"PATCH",
@@ -284,7 +285,7 @@ void add_ticket_routes(RouteTable& routes, Services& s) {
          ex->reply_after<app::SlaPolicy>(
              s.db.writer(),
              s.sla_policies.update(ex->caller(), id, std::move(in), expected_version(*ex, version)),
-             [](Exchange& e, app::SlaPolicy& p) { reply_policy(e, 200, p); });
+             [](Exchange& e, app::SlaPolicy& p) { reply_with_sla_policy(e, 200, p); });
        }});
   routes.push_back(
       {"DELETE",

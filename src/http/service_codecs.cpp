@@ -7,38 +7,34 @@ namespace rapport::http {
 
 namespace {
 
-template <typename T>
-nlohmann::json opt(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 // Text limits here are generous; the use cases check the real ones (in characters).
-constexpr std::size_t kTextBytes = 200000;
+constexpr std::size_t kServiceTextBytes = 200000;
 
-std::optional<std::optional<std::string>> nullable_string(ObjectReader& r, const char* key) {
+std::optional<std::optional<std::string>> ticket_nullable_string(ObjectReader& r, const char* key) {
   if (r.is_null(key)) return std::optional<std::string>();
-  if (auto v = r.optional_string(key, kTextBytes)) return std::optional<std::string>(std::move(*v));
+  if (auto v = r.optional_string(key, kServiceTextBytes))
+    return std::optional<std::string>(std::move(*v));
   return std::nullopt;
 }
 
-std::optional<std::optional<std::int64_t>> nullable_id(ObjectReader& r, const char* key) {
+std::optional<std::optional<std::int64_t>> ticket_nullable_id(ObjectReader& r, const char* key) {
   if (r.is_null(key)) return std::optional<std::int64_t>();
   if (auto v = r.optional_int(key, 1, INT64_MAX)) return std::optional<std::int64_t>(*v);
   return std::nullopt;
 }
 
-nlohmann::json target_json(const SlaTarget& t) {
+nlohmann::json sla_target_to_json(const SlaTarget& t) {
   nlohmann::json j = {{"rule", std::string(sla_rule_name(t.rule))}};
   j["minutes"] =
       t.rule == SlaTarget::Rule::kMinutes ? nlohmann::json(t.minutes) : nlohmann::json(nullptr);
   return j;
 }
 
-nlohmann::json ticket_target_json(const std::optional<std::string>& rule,
-                                  const std::optional<std::int64_t>& minutes,
-                                  const std::optional<TimeMs>& due,
-                                  const std::optional<TimeMs>& met_at,
-                                  const std::optional<TimeMs>& breached_at) {
+nlohmann::json ticket_sla_target_json(const std::optional<std::string>& rule,
+                                      const std::optional<std::int64_t>& minutes,
+                                      const std::optional<TimeMs>& due,
+                                      const std::optional<TimeMs>& met_at,
+                                      const std::optional<TimeMs>& breached_at) {
   return {{"rule", opt(rule)},
           {"minutes", opt(minutes)},
           {"due_at", time_json(due)},
@@ -46,7 +42,7 @@ nlohmann::json ticket_target_json(const std::optional<std::string>& rule,
           {"breached_at", time_json(breached_at)}};
 }
 
-std::optional<app::SlaTargetInput> read_target(ObjectReader& r, const char* key) {
+std::optional<app::SlaTargetInput> read_sla_target(ObjectReader& r, const char* key) {
   if (r.is_null(key)) throw_invalid(r.field_path(key), "must be an object, not null");
   const nlohmann::json* v = r.optional_value(key);
   if (v == nullptr) return std::nullopt;
@@ -58,18 +54,18 @@ std::optional<app::SlaTargetInput> read_target(ObjectReader& r, const char* key)
   return out;
 }
 
-nlohmann::json stats_json(const app::DurationStats& s) {
+nlohmann::json duration_stats_json(const app::DurationStats& s) {
   return {{"count", s.count},
           {"median_minutes", opt(s.median_minutes)},
           {"p90_minutes", opt(s.p90_minutes)}};
 }
 
-nlohmann::json group_json(const app::TicketReportGroup& g) {
+nlohmann::json report_group_json(const app::TicketReportGroup& g) {
   return {{"key", opt(g.key)},
           {"label", opt(g.label)},
           {"tickets", g.tickets},
-          {"first_response", stats_json(g.first_response)},
-          {"resolution", stats_json(g.resolution)},
+          {"first_response", duration_stats_json(g.first_response)},
+          {"resolution", duration_stats_json(g.resolution)},
           {"sunset",
            {{"judged", g.sunset_judged}, {"met", g.sunset_met}, {"share", opt(g.sunset_share)}}},
           {"resolved", g.resolved},
@@ -95,11 +91,12 @@ nlohmann::json to_json(const app::Ticket& t) {
       {"assignee_id", opt(t.assignee_id)},
       {"queue_id", opt(t.queue_id)},
       {"sla",
-       {{"first_response",
-         ticket_target_json(t.first_response_rule, t.first_response_minutes, t.first_response_due,
-                            t.first_response_at, t.first_response_breached_at)},
-        {"resolution", ticket_target_json(t.resolution_rule, t.resolution_minutes, t.resolution_due,
-                                          t.resolved_at, t.resolution_breached_at)},
+       {{"first_response", ticket_sla_target_json(t.first_response_rule, t.first_response_minutes,
+                                                  t.first_response_due, t.first_response_at,
+                                                  t.first_response_breached_at)},
+        {"resolution",
+         ticket_sla_target_json(t.resolution_rule, t.resolution_minutes, t.resolution_due,
+                                t.resolved_at, t.resolution_breached_at)},
         {"sunset_due_at", format_time(t.sunset_due)},
         {"pause_while_waiting", t.pause_while_waiting},
         {"paused_at", time_json(t.paused_at)},
@@ -133,8 +130,8 @@ nlohmann::json to_json(const app::SlaPolicy& p) {
   return {{"id", p.id},
           {"ticket_type", p.ticket_type},
           {"priority", p.priority},
-          {"first_response", target_json(p.first_response)},
-          {"resolution", target_json(p.resolution)},
+          {"first_response", sla_target_to_json(p.first_response)},
+          {"resolution", sla_target_to_json(p.resolution)},
           {"pause_while_waiting", p.pause_while_waiting},
           {"created_at", format_time(p.created_at)},
           {"updated_at", format_time(p.updated_at)},
@@ -143,12 +140,12 @@ nlohmann::json to_json(const app::SlaPolicy& p) {
 
 nlohmann::json to_json(const app::TicketReport& r) {
   nlohmann::json groups = nlohmann::json::array();
-  for (const auto& g : r.groups) groups.push_back(group_json(g));
+  for (const auto& g : r.groups) groups.push_back(report_group_json(g));
   return {{"from", format_time(r.from)},
           {"to", format_time(r.to)},
           {"group_by", r.group_by},
           {"groups", std::move(groups)},
-          {"total", group_json(r.total)}};
+          {"total", report_group_json(r.total)}};
 }
 
 nlohmann::json to_json(const app::Notification& n) {
@@ -169,8 +166,8 @@ app::NewTicket read_new_ticket(ObjectReader& r) {
   t.product_id = r.optional_int("product_id", 1, INT64_MAX);
   t.order_id = r.optional_int("order_id", 1, INT64_MAX);
   if (auto p = r.optional_string("priority", 50)) t.priority = *p;
-  t.subject = r.required_string("subject", kTextBytes);
-  t.description = r.optional_string("description", kTextBytes);
+  t.subject = r.required_string("subject", kServiceTextBytes);
+  t.description = r.optional_string("description", kServiceTextBytes);
   t.assignee_id = r.optional_int("assignee_id", 1, INT64_MAX);
   t.queue_id = r.optional_int("queue_id", 1, INT64_MAX);
   return t;
@@ -180,19 +177,19 @@ app::TicketPatch read_ticket_patch(ObjectReader& r) {
   app::TicketPatch p;
   p.type = r.optional_string("type", 50);
   p.priority = r.optional_string("priority", 50);
-  p.subject = r.optional_string("subject", kTextBytes);
-  p.description = nullable_string(r, "description");
-  p.assignee_id = nullable_id(r, "assignee_id");
-  p.queue_id = nullable_id(r, "queue_id");
-  p.product_id = nullable_id(r, "product_id");
-  p.order_id = nullable_id(r, "order_id");
+  p.subject = r.optional_string("subject", kServiceTextBytes);
+  p.description = ticket_nullable_string(r, "description");
+  p.assignee_id = ticket_nullable_id(r, "assignee_id");
+  p.queue_id = ticket_nullable_id(r, "queue_id");
+  p.product_id = ticket_nullable_id(r, "product_id");
+  p.order_id = ticket_nullable_id(r, "order_id");
   return p;
 }
 
 app::QueueInput read_queue_input(ObjectReader& r) {
   app::QueueInput q;
-  q.name = r.optional_string("name", kTextBytes);
-  q.description = nullable_string(r, "description");
+  q.name = r.optional_string("name", kServiceTextBytes);
+  q.description = ticket_nullable_string(r, "description");
   q.manager_id = r.optional_int("manager_id", 1, INT64_MAX);
   return q;
 }
@@ -201,8 +198,8 @@ app::SlaPolicyInput read_sla_policy_input(ObjectReader& r) {
   app::SlaPolicyInput p;
   p.ticket_type = r.optional_string("ticket_type", 50);
   p.priority = r.optional_string("priority", 50);
-  p.first_response = read_target(r, "first_response");
-  p.resolution = read_target(r, "resolution");
+  p.first_response = read_sla_target(r, "first_response");
+  p.resolution = read_sla_target(r, "resolution");
   p.pause_while_waiting = r.optional_bool("pause_while_waiting");
   return p;
 }

@@ -17,8 +17,7 @@
 namespace rapport::app {
 namespace {
 
-constexpr TimeMs kMinuteMs = 60000;
-constexpr TimeMs kDayMs = 24 * 60 * kMinuteMs;
+constexpr TimeMs kTicketMinuteMs = 60000;
 
 class TicketsTest : public ::testing::Test {
  protected:
@@ -191,7 +190,7 @@ TEST_F(TicketsTest, AReplyMeetsTheFirstResponseAndANoteStaysInternal) {
   Ticket t = open("inquiry");
   EXPECT_EQ(t.first_response_minutes, 240);
   ASSERT_TRUE(t.first_response_due);
-  EXPECT_EQ(*t.first_response_due, t.created_at + 240 * kMinuteMs);
+  EXPECT_EQ(*t.first_response_due, t.created_at + 240 * kTicketMinuteMs);
   db_->writer().run(tickets_->add_message(agent_, t.id, "note", "Customer sounds upset"));
   EXPECT_EQ(tickets_->get(admin_, t.id).status, "new");
   EXPECT_EQ(count("SELECT count(*) FROM interactions WHERE kind = 'ticket_replied'"), 0);
@@ -228,7 +227,7 @@ TEST_F(TicketsTest, StatusFlowReopenAndClosedIsFinal) {
   EXPECT_EQ(t.reopen_count, 1);
   EXPECT_FALSE(t.resolved_at);
   ASSERT_TRUE(t.resolution_due);
-  EXPECT_GE(*t.resolution_due, t.updated_at + 4800 * kMinuteMs);  // restarted from the reopen
+  EXPECT_GE(*t.resolution_due, t.updated_at + 4800 * kTicketMinuteMs);  // restarted from the reopen
   t = status(t.id, "closed");
   EXPECT_TRUE(t.closed_at);
   auto e = error_of([&] { status(t.id, "open"); });
@@ -292,7 +291,7 @@ TEST_F(TicketsTest, TheSweepMarksBreachesOnceAndEscalatesToTheQueueManager) {
   EXPECT_EQ(r0.first_response_breaches + r0.resolution_breaches, 0);
 
   // An hour later only a's first response is late.
-  SweepResult r1 = sweep_sla(*db_, a.created_at + 60 * kMinuteMs);
+  SweepResult r1 = sweep_sla(*db_, a.created_at + 60 * kTicketMinuteMs);
   EXPECT_EQ(r1.first_response_breaches, 1);
   EXPECT_EQ(r1.resolution_breaches, 0);
   EXPECT_EQ(r1.notifications, 1);
@@ -304,12 +303,12 @@ TEST_F(TicketsTest, TheSweepMarksBreachesOnceAndEscalatesToTheQueueManager) {
                   std::to_string(*manager_.user_id) + " AND ref_id = " + std::to_string(a.id)),
             1);
   // Again at the same time: nothing new (once per breach).
-  SweepResult again = sweep_sla(*db_, a.created_at + 60 * kMinuteMs);
+  SweepResult again = sweep_sla(*db_, a.created_at + 60 * kTicketMinuteMs);
   EXPECT_EQ(again.first_response_breaches + again.resolution_breaches, 0);
 
   // 30 hours later: a's resolution (240 min) and b's first response (240 min); b's resolution
   // (2400 min) is still ahead.
-  SweepResult r2 = sweep_sla(*db_, a.created_at + 30 * 60 * kMinuteMs);
+  SweepResult r2 = sweep_sla(*db_, a.created_at + 30 * 60 * kTicketMinuteMs);
   EXPECT_EQ(r2.first_response_breaches, 1);  // b
   EXPECT_EQ(r2.resolution_breaches, 1);      // a
   EXPECT_EQ(r2.notifications, 1);            // a's queue; b has none
@@ -414,7 +413,7 @@ TEST_F(TicketsTest, ChangingPriorityAppliesThatPolicyFromArrival) {
   Ticket u = db_->writer().run(tickets_->update(agent_, t.id, p, t.version));
   EXPECT_EQ(u.subject, "Urgent now");
   EXPECT_EQ(u.first_response_minutes, 30);
-  EXPECT_EQ(*u.first_response_due, t.created_at + 30 * kMinuteMs);
+  EXPECT_EQ(*u.first_response_due, t.created_at + 30 * kTicketMinuteMs);
   EXPECT_EQ(u.version, 2);
   auto e = error_of([&] { db_->writer().run(tickets_->update(agent_, t.id, p, 1)); });
   EXPECT_EQ(e.code(), ErrorCode::kConflict);
@@ -439,7 +438,7 @@ TEST_F(TicketsTest, ReportsGroupAndMeasure) {
       std::to_string(b.id));
   TicketReportParams p;
   p.from = now_ms() - kDayMs;
-  p.to = now_ms() + kMinuteMs;
+  p.to = now_ms() + kTicketMinuteMs;
   p.group_by = "type";
   TicketReport r = ticket_report(*db_, admin_, p);
   ASSERT_EQ(r.groups.size(), 2u);
