@@ -13,6 +13,7 @@
 #include "app/user_service.hpp"
 #include "core/error.hpp"
 #include "core/ticket_rules.hpp"
+#include "unit/test_support.hpp"
 
 namespace rapport::app {
 namespace {
@@ -22,11 +23,7 @@ constexpr TimeMs kTicketMinuteMs = 60000;
 class TicketsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapport-tickets-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = test_support::fresh_test_dir("rapport-tickets");
     db_ = std::make_unique<store::Database>((dir_ / "t.db").string());
     UserService users(*db_);
     User admin = db_->writer().run(users.create(
@@ -69,11 +66,7 @@ class TicketsTest : public ::testing::Test {
   void sql(const std::string& s) {
     db_->writer().run([&](store::Connection& c) { store::execute(c, s); });
   }
-  std::int64_t count(const std::string& s) {
-    store::Query q(db_->reader(), s);
-    q.step();
-    return q->get_int(0);
-  }
+  std::int64_t count(const std::string& s) { return test_support::scalar(db_->reader(), s); }
   void set(const std::string& key, const std::string& value) {
     db_->writer().run(update_setting(admin_, key, value));
   }
