@@ -1,8 +1,11 @@
--- wrk script: POST /api/v1/orders with 3 lines of random products (ids 1..PRODUCTS), for a random
+-- wrk script: POST /api/v1/orders with 3 lines of random products (ids PRODUCT_FIRST ..
+-- PRODUCT_FIRST + PRODUCTS - 1), for a random
 -- customer (ids 1..CUSTOMERS) or, one time in five, an anonymous basket. Environment: TOKEN,
--- PRODUCTS, CUSTOMERS. Reports non-2xx responses at the end (a fast error is not a fast order).
+-- PRODUCT_FIRST (default 1), PRODUCTS, CUSTOMERS. Reports non-2xx responses at the end (a fast
+-- error is not a fast order).
 local token = os.getenv("TOKEN")
 local products = tonumber(os.getenv("PRODUCTS") or "500")
+local product_first = tonumber(os.getenv("PRODUCT_FIRST") or "1")
 local customers = tonumber(os.getenv("CUSTOMERS") or "20000")
 
 local threads = {}
@@ -23,7 +26,7 @@ function request()
   for i = 1, 3 do
     local discount = (math.random(4) == 1) and 10 or 0
     lines[i] = string.format('{"product_id":%d,"quantity":%d,"discount_minor":%d}',
-      math.random(products), math.random(3), discount)
+      product_first + math.random(products) - 1, math.random(3), discount)
   end
   local customer = ""
   if math.random(5) > 1 then customer = string.format('"customer_id":%d,', math.random(customers)) end
