@@ -29,6 +29,12 @@ struct AuditEntry {
   std::optional<std::string> after;   // JSON text
 };
 
+// An optional value as itself or JSON null (for audit snapshots and their wire forms).
+template <typename T>
+nlohmann::json json_or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
 // Appends one entry inside the caller's (write) transaction. `before`/`after` may be null JSON.
 void record_audit(store::Connection& conn, const Caller& caller, std::string_view action,
                   std::string_view entity, std::string_view entity_id, const nlohmann::json& before,

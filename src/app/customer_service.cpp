@@ -618,9 +618,9 @@ std::pair<CustomerSort, bool> parse_customer_sort(std::string_view text) {
 }
 
 nlohmann::json audit_json(const Customer& c) {
-  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-  auto consent = [&opt](const Consent& k) {
-    return nlohmann::json{{"granted", k.granted}, {"at", opt(k.at)}, {"source", opt(k.source)}};
+  auto consent = [](const Consent& k) {
+    return nlohmann::json{
+        {"granted", k.granted}, {"at", json_or_null(k.at)}, {"source", json_or_null(k.source)}};
   };
   nlohmann::json ext = nlohmann::json::array();
   for (const auto& e : c.external_ids) ext.push_back({{"source", e.source}, {"id", e.id}});
@@ -629,24 +629,24 @@ nlohmann::json audit_json(const Customer& c) {
   return {{"id", c.id},
           {"kind", c.kind},
           {"name", c.name},
-          {"email", opt(c.email)},
-          {"phone", opt(c.phone)},
-          {"birth_date", opt(c.birth_date)},
-          {"gender", opt(c.gender)},
-          {"street", opt(c.street)},
-          {"city", opt(c.city)},
-          {"region", opt(c.region)},
-          {"postal_code", opt(c.postal_code)},
-          {"country", opt(c.country)},
-          {"organisation_id", opt(c.organisation_id)},
-          {"owner_id", opt(c.owner_id)},
+          {"email", json_or_null(c.email)},
+          {"phone", json_or_null(c.phone)},
+          {"birth_date", json_or_null(c.birth_date)},
+          {"gender", json_or_null(c.gender)},
+          {"street", json_or_null(c.street)},
+          {"city", json_or_null(c.city)},
+          {"region", json_or_null(c.region)},
+          {"postal_code", json_or_null(c.postal_code)},
+          {"country", json_or_null(c.country)},
+          {"organisation_id", json_or_null(c.organisation_id)},
+          {"owner_id", json_or_null(c.owner_id)},
           {"email_consent", consent(c.email_consent)},
           {"sms_consent", consent(c.sms_consent)},
           {"custom", custom},
           {"tags", c.tags},
           {"external_ids", ext},
-          {"deleted_at", opt(c.deleted_at)},
-          {"merged_into", opt(c.merged_into)},
+          {"deleted_at", json_or_null(c.deleted_at)},
+          {"merged_into", json_or_null(c.merged_into)},
           {"version", c.version}};
 }
 

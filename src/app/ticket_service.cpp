@@ -63,29 +63,24 @@ Ticket read_ticket_row(store::Statement& s) {
   return t;
 }
 
-template <typename T>
-nlohmann::json ticket_opt(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 nlohmann::json ticket_audit_json(const Ticket& t) {
   return {{"id", t.id},
           {"type", t.type},
           {"channel", t.channel},
           {"customer_id", t.customer_id},
-          {"product_id", ticket_opt(t.product_id)},
-          {"order_id", ticket_opt(t.order_id)},
+          {"product_id", json_or_null(t.product_id)},
+          {"order_id", json_or_null(t.order_id)},
           {"priority", t.priority},
           {"subject", t.subject},
-          {"description", ticket_opt(t.description)},
+          {"description", json_or_null(t.description)},
           {"status", t.status},
-          {"assignee_id", ticket_opt(t.assignee_id)},
-          {"queue_id", ticket_opt(t.queue_id)},
-          {"first_response_due", ticket_opt(t.first_response_due)},
-          {"resolution_due", ticket_opt(t.resolution_due)},
-          {"first_response_at", ticket_opt(t.first_response_at)},
-          {"resolved_at", ticket_opt(t.resolved_at)},
-          {"paused_at", ticket_opt(t.paused_at)},
+          {"assignee_id", json_or_null(t.assignee_id)},
+          {"queue_id", json_or_null(t.queue_id)},
+          {"first_response_due", json_or_null(t.first_response_due)},
+          {"resolution_due", json_or_null(t.resolution_due)},
+          {"first_response_at", json_or_null(t.first_response_at)},
+          {"resolved_at", json_or_null(t.resolved_at)},
+          {"paused_at", json_or_null(t.paused_at)},
           {"reopen_count", t.reopen_count},
           {"version", t.version}};
 }

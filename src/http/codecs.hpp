@@ -37,7 +37,7 @@ nlohmann::json page_json(const app::Page<T>& page) {
 // An optional value as itself or null.
 template <typename T>
 nlohmann::json opt(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  return app::json_or_null(v);
 }
 
 // An optional time as RFC 3339 or null.
