@@ -10,7 +10,8 @@
 #        and only the targets rapport and bench_http_bare are built)
 # Environment: WORK (database, logs; default /tmp/rapport-bench-http),
 #   DURATION (seconds per wrk run, default 10), ROUNDS (GET rounds, default 3),
-#   N_USERS (default 1000000), THREADS (server threads, default 0 = one per core).
+#   N_USERS (default 1000000), THREADS (server threads, default 0 = one per core),
+#   GET_ONLY=1 (only part (i), e.g. while working on the read path).
 # Needs wrk, curl, sqlite3 (scripts/bootstrap.sh bench installs them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -165,6 +166,8 @@ awk -v r="$r_rps" -v b="$b_rps" -v p="$r_p99" 'BEGIN {
 # If both were CPU-bound on the same two cores (server + wrk), the ratio would be this:
 awk -v bs="$b_cpu" -v bw="$b_wrk" -v rs="$r_cpu" -v rw="$r_wrk" 'BEGIN {
   printf "CPU-bound ratio (bare server+wrk CPU / rapport server+wrk CPU) = %.0f%%\n", 100 * (bs + bw) / (rs + rw) }'
+
+[ "${GET_ONLY:-0}" = 1 ] && exit 0
 
 # --- (ii) PATCH with audit, grouping on, then off -------------------------------------------
 patch_run() {  # label

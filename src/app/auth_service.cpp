@@ -13,6 +13,14 @@ namespace {
 
 constexpr std::size_t kTokenBytes = 32;
 
+// How long a token found valid is trusted without reading it again, and how many are kept.
+constexpr TimeMs kKnownTokenMs = 1000;
+constexpr std::size_t kKnownTokensMax = 10000;
+
+// Bumped after every committed write to users or tokens; remembered tokens of an older
+// generation are read again.
+std::atomic<std::uint64_t> g_auth_generation{0};
+
 std::string new_token_secret() {
   if (sodium_init() < 0) throw Error(ErrorCode::kInternal, "libsodium failed to initialise");
   unsigned char raw[kTokenBytes];
@@ -141,11 +149,33 @@ WriteOp<SignInOutcome> AuthService::sign_in(std::string_view email_in, std::stri
   };
 }
 
+void invalidate_auth_cache() {
+  g_auth_generation.fetch_add(1, std::memory_order_acq_rel);
+}
+
 Caller AuthService::authenticate(std::string_view token, std::string request_id) {
   if (token.size() < 8 || token.size() > 128) {
     throw Error(ErrorCode::kUnauthenticated, "the bearer token is not valid");
   }
   std::string h = token_hash(token);
+  const TimeMs now = now_ms();
+  // Read before the lookup: a write committed after this point bumps the generation, so what
+  // the lookup finds is not trusted beyond it.
+  const std::uint64_t generation = g_auth_generation.load(std::memory_order_acquire);
+  Caller c;
+  c.request_id = std::move(request_id);
+  {
+    std::shared_lock lock(known_mu_);
+    if (auto it = known_.find(h); it != known_.end()) {
+      const KnownToken& k = it->second;
+      if (k.generation == generation && now - k.checked_at < kKnownTokenMs && k.expires_at > now) {
+        c.token_id = k.token_id;
+        c.user_id = k.user_id;
+        c.role = k.role;
+        return c;
+      }
+    }
+  }
   store::Query q(db_.reader(),
                  "SELECT t.id, t.user_id, t.expires_at, t.revoked_at, u.role, u.disabled FROM "
                  "auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?");
@@ -153,14 +183,24 @@ Caller AuthService::authenticate(std::string_view token, std::string request_id)
   if (!q.step() || !q->is_null(3) || q->get_int(5) != 0) {
     throw Error(ErrorCode::kUnauthenticated, "the bearer token is not valid");
   }
-  if (q->get_int(2) <= now_ms()) {
+  KnownToken k;
+  k.expires_at = q->get_int(2);
+  if (k.expires_at <= now) {
     throw Error(ErrorCode::kUnauthenticated, "the session has expired; sign in again");
   }
-  Caller c;
-  c.token_id = q->get_int(0);
-  c.user_id = q->get_int(1);
-  c.role = parse_role(q->get_text(4)).value_or(Role::kAnalyst);
-  c.request_id = std::move(request_id);
+  k.token_id = q->get_int(0);
+  k.user_id = q->get_int(1);
+  k.role = parse_role(q->get_text(4)).value_or(Role::kAnalyst);
+  k.checked_at = now;
+  k.generation = generation;
+  c.token_id = k.token_id;
+  c.user_id = k.user_id;
+  c.role = k.role;
+  {
+    std::unique_lock lock(known_mu_);
+    if (known_.size() >= kKnownTokensMax) known_.clear();
+    known_.insert_or_assign(std::move(h), k);
+  }
   return c;
 }
 
@@ -171,6 +211,7 @@ WriteOp<bool> AuthService::sign_out(const Caller& caller) {
     store::execute(conn,
                    "UPDATE auth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                    now_ms(), *caller.token_id);
+    store::after_commit(invalidate_auth_cache);
     record_audit(conn, caller, "sign_out", "session", std::to_string(*caller.token_id), nullptr,
                  nullptr);
     return true;
@@ -219,6 +260,7 @@ WriteOp<ApiToken> AuthService::revoke_token(const Caller& caller, std::int64_t t
     if (before.revoked_at) return before;  // revoking twice changes nothing
     ApiToken after = before;
     after.revoked_at = now_ms();
+    store::after_commit(invalidate_auth_cache);
     store::execute(conn, "UPDATE auth_tokens SET revoked_at = ? WHERE id = ?", *after.revoked_at,
                    token_id);
     record_audit(conn, caller, "revoke", "token", std::to_string(token_id), audit_json(before),

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "app/audit_log.hpp"
+#include "app/auth_service.hpp"
 #include "app/permissions.hpp"
 #include "core/error.hpp"
 #include "core/validation.hpp"
@@ -189,6 +190,7 @@ WriteOp<User> UserService::update(const Caller& caller, std::int64_t id, UserPat
     if (patch.disabled) after.disabled = *patch.disabled;
     after.updated_at = now_ms();
     after.version = before.version + 1;
+    store::after_commit(invalidate_auth_cache);
     store::execute(conn,
                    "UPDATE users SET name = ?, email = ?, role = ?, disabled = ?, updated_at = ?, "
                    "version = ? WHERE id = ?",
@@ -213,6 +215,7 @@ WriteOp<User> UserService::set_password(const Caller& caller, std::int64_t id,
   return [caller, id, hash = std::move(hash)](store::Connection& conn) {
     User before = load_user(conn, id);
     TimeMs now = now_ms();
+    store::after_commit(invalidate_auth_cache);
     store::execute(conn,
                    "UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 "
                    "WHERE id = ?",

@@ -4,6 +4,19 @@
 
 namespace rapport::store {
 
+namespace {
+// The after-commit hooks of the job the writer thread is running; null elsewhere.
+thread_local std::vector<std::function<void()>>* t_job_hooks = nullptr;
+}  // namespace
+
+void after_commit(std::function<void()> fn) {
+  if (t_job_hooks != nullptr) {
+    t_job_hooks->push_back(std::move(fn));
+  } else {
+    fn();
+  }
+}
+
 Writer::Writer(std::unique_ptr<Connection> conn, std::size_t max_group)
     : conn_(std::move(conn)), max_group_(max_group), thread_([this] { loop(); }) {}
 
@@ -52,25 +65,41 @@ void Writer::loop() {
     }
     results.assign(group.size(), nullptr);
     std::exception_ptr group_error;
+    std::vector<std::function<void()>> group_hooks;
+    std::vector<std::function<void()>> job_hooks;
     try {
       conn_->begin(true);
       for (std::size_t i = 0; i < group.size(); ++i) {
-        conn_->exec("SAVEPOINT job");
+        // Prepared once and cached by the connection (exec() would parse them for every job).
+        execute(*conn_, "SAVEPOINT job");
+        job_hooks.clear();
+        t_job_hooks = &job_hooks;
         try {
           group[i].job(*conn_);
-          conn_->exec("RELEASE job");
+          t_job_hooks = nullptr;
+          execute(*conn_, "RELEASE job");
+          for (auto& h : job_hooks) group_hooks.push_back(std::move(h));
         } catch (...) {
+          t_job_hooks = nullptr;
           results[i] = std::current_exception();
-          conn_->exec("ROLLBACK TO job");
-          conn_->exec("RELEASE job");
+          execute(*conn_, "ROLLBACK TO job");
+          execute(*conn_, "RELEASE job");
         }
       }
       conn_->commit();
     } catch (...) {
+      t_job_hooks = nullptr;
       group_error = std::current_exception();
+      group_hooks.clear();
       try {
         conn_->rollback();
       } catch (...) {  // NOLINT(bugprone-empty-catch): the group's error is what we report
+      }
+    }
+    for (auto& h : group_hooks) {
+      try {
+        h();
+      } catch (...) {  // NOLINT(bugprone-empty-catch): a hook must not stop the writer
       }
     }
     {

@@ -91,4 +91,11 @@ class Writer {
   std::thread thread_;
 };
 
+// Runs `fn` after the commit of the writer job that calls it (on the writer thread, before the
+// job's completion is called); dropped when the job or its group rolls back. Called outside a
+// writer job, `fn` runs at once. For in-memory state that must follow committed data, such as
+// caches to invalidate: done before the commit, a concurrent reader could still refill the
+// cache from the old rows.
+void after_commit(std::function<void()> fn);
+
 }  // namespace rapport::store

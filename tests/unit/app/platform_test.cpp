@@ -163,6 +163,24 @@ TEST_F(AppTest, TokensAuthenticateUntilRevokedOrExpired) {
   EXPECT_THROW(auth.authenticate("rp_not-a-token", "r4"), Error);
 }
 
+TEST_F(AppTest, ARememberedTokenFollowsRoleChangesAndDisablingAtOnce) {
+  AuthService auth(*db_);
+  UserService users(*db_);
+  User u = db_->writer().run(
+      users.create(as(admin_), {"ann@example.com", "Ann", Role::kSales, "another password"}));
+  auto out = db_->writer().run(auth.sign_in("ann@example.com", "another password", "t"));
+  ASSERT_TRUE(out.session);
+  EXPECT_EQ(auth.authenticate(out.session->token, "r1").role, Role::kSales);  // now remembered
+  UserPatch to_manager;
+  to_manager.role = Role::kManager;
+  db_->writer().run(users.update(as(admin_), u.id, to_manager, std::nullopt));
+  EXPECT_EQ(auth.authenticate(out.session->token, "r2").role, Role::kManager);
+  UserPatch disable;
+  disable.disabled = true;
+  db_->writer().run(users.update(as(admin_), u.id, disable, std::nullopt));
+  EXPECT_THROW(auth.authenticate(out.session->token, "r3"), Error);
+}
+
 TEST_F(AppTest, PasswordsAreArgon2idHashes) {
   std::string h = hash_password("correct horse battery");
   EXPECT_EQ(h.rfind("$argon2id$", 0), 0u);

@@ -133,6 +133,30 @@ TEST_F(TempDb, WriterGroupsJobsAndRollsBackAFailedJobAlone) {
   EXPECT_LT(db.writer().commits(), db.writer().jobs());
 }
 
+TEST_F(TempDb, AfterCommitHooksRunOnceCommittedAndNeverForARolledBackJob) {
+  Database db(path_);
+  db.writer().run([](Connection& c) { c.exec("CREATE TABLE h (v INTEGER)"); });
+  // The hook sees the committed row from another connection: it ran after the commit.
+  std::int64_t seen = -1;
+  db.writer().run([&](Connection& c) {
+    execute(c, "INSERT INTO h (v) VALUES (1)");
+    after_commit([&] { seen = scalar(db.reader(), "SELECT count(*) FROM h"); });
+  });
+  EXPECT_EQ(seen, 1);
+  bool ran = false;
+  EXPECT_THROW(db.writer().run([&](Connection& c) {
+    execute(c, "INSERT INTO h (v) VALUES (2)");
+    after_commit([&] { ran = true; });
+    c.exec("INSERT INTO no_such_table VALUES (1)");
+  }),
+               Error);
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(scalar(db.reader(), "SELECT count(*) FROM h"), 1);
+  // Outside a writer job the hook runs at once.
+  after_commit([&] { ran = true; });
+  EXPECT_TRUE(ran);
+}
+
 TEST_F(TempDb, WriterReportsTheJobsError) {
   Database db(path_);
   EXPECT_THROW(
