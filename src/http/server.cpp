@@ -15,11 +15,20 @@
 #include "http/exchange.hpp"
 #include "http/request_checks.hpp"
 
+// pcre2.h needs the code unit width first (8: UTF-8 paths); only this file includes it.
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <restinio/router/pcre2_regex_engine.hpp>
+
 namespace rapport::http {
 
 namespace {
 
-using Router = restinio::router::express_router_t<>;
+// RESTinio's express router tries the routes of the request's method in order, each with its
+// regex; with std::regex that was ~7% of the CPU of a GET by id. PCRE2 (RESTinio's own engine
+// adapter) matches the same patterns several times faster.
+using Router = restinio::router::express_router_t<restinio::router::pcre2_regex_engine_t<>>;
 
 struct Traits : public restinio::default_traits_t {
   using request_handler_t = Router;
