@@ -48,6 +48,19 @@ INSERT INTO ticket_messages (ticket_id, kind, body, user_id, created_at)
   VALUES (1, 'reply', '抱歉，我们马上处理。', 2, 3600000), (1, 'note', 'Check the batch', 2, 3600001);
 INSERT INTO notifications (user_id, kind, subject, ref_type, ref_id, created_at)
   VALUES (1, 'sla_breach', 'Ticket #1 breached its resolution target', 'ticket', 1, 97200000);
+INSERT INTO loyalty_members (customer_id, joined_at, tier, tier_since, tier_review_at, created_at, updated_at)
+  VALUES (1, 1, 'member', 1, 31536000000, 1, 1);
+INSERT INTO loyalty_cards (customer_id, number, status, issued_at) VALUES (1, '8000123456789018', 'active', 1);
+INSERT INTO loyalty_ledger (customer_id, at, kind, points, balance, credits_total, debits_total, expires_at, reason, ref_type, ref_id, created_at)
+  VALUES (1, 1, 'earn', 25, 25, 25, 0, 63072000000, 'Order #1', 'order', 1, 1),
+         (1, 2, 'redeem', -5, 20, 25, 5, NULL, '兑换积分', 'order', 1, 2);
+INSERT INTO loyalty_order_lines (order_line_id, order_id, earned_points, redeemed_points, redeemed_minor)
+  VALUES (1, 1, 25, 5, 5);
+INSERT INTO order_requests (idempotency_key, order_id, created_at) VALUES ('till-1-0001', 1, 1);
+INSERT INTO order_discounts (order_id, kind, amount_minor, points, reason) VALUES (1, 'points', 5, 5, 'Redeemed 5 loyalty points');
+INSERT INTO customer_notices (customer_id, kind, subject, points, due_at, created_at)
+  VALUES (1, 'points_expiring', '20 loyalty points expire by 1972-01-01', 20, 63072000000, 3);
+INSERT INTO job_state (name, value) VALUES ('loyalty_expiry_until', 3);
 SQL
 out=tests/fixtures/schema/$(printf 'v%04d.sql' "$v")
 {

@@ -937,6 +937,7 @@ Customer360 CustomerService::view360(const Caller& caller, std::int64_t id) {
     v.orders.push_back({q->get_int(0), std::string(q->get_text(1)), q->get_int(2),
                         std::string(q->get_text(3)), q->get_int(4), q->get_int(5)});
   }
+  if (is_member(conn, id)) v.loyalty = load_member(conn, id, now_ms());
   return v;
 }
 

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/caller.hpp"
+#include "app/loyalty_service.hpp"
 #include "app/page.hpp"
 #include "app/timeline.hpp"
 #include "app/write_op.hpp"
@@ -158,8 +159,9 @@ struct OrderSummary {
 struct Customer360 {
   Customer customer;
   CustomerFigures figures;
-  std::vector<TimelineEntry> timeline;  // latest 10, newest first
-  std::vector<OrderSummary> orders;     // latest 5, newest first
+  std::vector<TimelineEntry> timeline;   // latest 10, newest first
+  std::vector<OrderSummary> orders;      // latest 5, newest first
+  std::optional<LoyaltyMember> loyalty;  // card, tier, balance, points expiring soon
 };
 
 struct TimelineParams {

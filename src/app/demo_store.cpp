@@ -1,5 +1,7 @@
 #include "app/demo_store.hpp"
 
+#include "app/loyalty_service.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -13,6 +15,7 @@
 
 #include "app/audit_log.hpp"
 #include "app/contact_normalizer.hpp"
+#include "app/loyalty_service.hpp"
 #include "app/settings.hpp"
 #include "app/sla_policy_service.hpp"
 #include "app/ticket_service.hpp"
@@ -1329,6 +1332,7 @@ class Generator {
 
     write_interactions();
     write_tickets();
+    write_loyalty();
 
     record_audit(conn_, caller_, "generate", "demo_store", std::to_string(o_.seed), nullptr,
                  {{"seed", o_.seed},
@@ -1338,7 +1342,71 @@ class Generator {
                   {"order_lines", sum_.order_lines},
                   {"returns", sum_.returns},
                   {"tickets", sum_.tickets},
+                  {"loyalty_members", sum_.loyalty_members},
                   {"timeline_entries", sum_.timeline_entries}});
+  }
+
+  // The loyalty programme: half the people who bought twice or more are members (enrolled at
+  // their first purchase, a card each), with a welcome bonus and the points of every order
+  // since (the programme's settings), and the tier their last year of spend reaches (its
+  // 'tier_changed' timeline entry as the use case writes it).
+  void write_loyalty() {
+    const LoyaltyConfig cfg = load_loyalty_config(conn_);
+    std::unordered_set<std::string> cards;
+    for (const auto& c : customers_) {
+      if (c.organisation || c.orders.size() < 2 || c.id % 2 != 0) continue;
+      std::vector<std::size_t> mine = c.orders;
+      std::sort(mine.begin(), mine.end(),
+                [&](std::size_t a, std::size_t b) { return orders_[a].at < orders_[b].at; });
+      const TimeMs joined = orders_[mine.front()].at;
+      std::string card;
+      do {
+        std::string payload = "8";
+        while (payload.size() < kCardDigits - 1) {
+          payload.push_back(static_cast<char>('0' + rng_.below(10)));
+        }
+        card = card_number_from_payload(payload);
+      } while (!cards.insert(card).second);
+      store::execute(conn_,
+                     "INSERT INTO loyalty_members (customer_id, joined_at, tier, tier_since, "
+                     "tier_review_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     c.id, joined, cfg.tiers.front().name, joined,
+                     add_months_utc(joined, cfg.tier_months), joined, joined);
+      store::execute(conn_,
+                     "INSERT INTO loyalty_cards (customer_id, number, status, issued_at) VALUES "
+                     "(?, ?, 'active', ?)",
+                     c.id, card, joined);
+      timeline(c.id, joined, "loyalty_enrolled", "system", nullptr,
+               "Joined the loyalty programme, card " + card, "", 0, "customer", c.id);
+      std::int64_t credits = 0;
+      TimeMs last_expiry = 0;
+      auto credit = [&](TimeMs at, const char* kind, std::int64_t points, const std::string& why,
+                        const char* ref_type, std::int64_t ref_id) {
+        credits += points;
+        last_expiry = std::max(last_expiry, add_months_utc(at, cfg.expiry_months));
+        store::execute(conn_,
+                       "INSERT INTO loyalty_ledger (customer_id, at, kind, points, balance, "
+                       "credits_total, debits_total, expires_at, reason, ref_type, ref_id, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+                       c.id, at, std::string(kind), points, credits, credits, last_expiry, why,
+                       std::string(ref_type), opt_id(ref_id), at);
+      };
+      credit(joined, "adjust", 100, "Welcome bonus", "job", 0);
+      for (std::size_t k : mine) {
+        const Order& o = orders_[k];
+        std::vector<EarnLine> lines;
+        for (const Line& l : o.lines) {
+          lines.push_back({products_[static_cast<std::size_t>(l.product)].id, std::nullopt,
+                           l.unit * l.qty - l.discount});
+        }
+        const EarnResult e = compute_earned_points(lines, cfg.earn);
+        if (e.points > 0) {
+          credit(o.at, "earn", e.points, "Order #" + std::to_string(o.id), "order", o.id);
+        }
+      }
+      reevaluate_tier(conn_, caller_, cfg, c.id, now_);
+      ++sum_.loyalty_members;
+    }
   }
 
   // Service tickets of the last 120 days in three queues: most answered and resolved within

@@ -7,7 +7,8 @@
 // December), repeat buyers with heavy-tailed frequency, one-time buyers, anonymous POS baskets,
 // baskets with co-purchase affinities (so market-basket rules mean something); interactions on
 // several channels; returns within the return window; service tickets in three queues with
-// managers (SLA due times from the seeded policies, some breached and escalated).
+// managers (SLA due times from the seeded policies, some breached and escalated); loyalty
+// members with cards, points ledgers and tiers.
 //
 // Writes with direct batched SQL (prepared statements reused, one transaction) for speed: the
 // values are built with the same checks the API applies (check_text, normalize_email,
@@ -52,6 +53,7 @@ struct DemoStoreSummary {
   std::int64_t order_lines = 0;
   std::int64_t returns = 0;
   std::int64_t tickets = 0;
+  std::int64_t loyalty_members = 0;
   std::int64_t timeline_entries = 0;
 };
 

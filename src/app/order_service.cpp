@@ -8,10 +8,12 @@
 #include "app/audit_log.hpp"
 #include "app/bulk_errors.hpp"
 #include "app/keyset_cursor.hpp"
+#include "app/loyalty_service.hpp"
 #include "app/permissions.hpp"
 #include "app/product_service.hpp"
 #include "app/timeline.hpp"
 #include "core/error.hpp"
+#include "core/loyalty_rules.hpp"
 #include "core/money.hpp"
 #include "core/order_rules.hpp"
 #include "core/validation.hpp"
@@ -23,6 +25,10 @@ namespace {
 // An order checked and priced on the caller's thread, ready to insert.
 struct PreparedOrder {
   Order order;  // id, line ids and created_at are set by the insert
+  std::vector<std::optional<std::int64_t>> line_categories;  // for earn multipliers
+  std::optional<std::int64_t> redeem_points;
+  std::optional<std::string> idempotency_key;
+  std::string prefix;  // of field names in errors
 };
 
 struct ProductRow {
@@ -33,10 +39,12 @@ struct ProductRow {
   std::string currency;
   bool active = true;
   bool deleted = false;
+  std::optional<std::int64_t> category_id;
 };
 
 constexpr const char* kProductRowColumns =
-    "SELECT id, sku, name, price_minor, currency, active, deleted_at IS NOT NULL FROM products ";
+    "SELECT id, sku, name, price_minor, currency, active, deleted_at IS NOT NULL, category_id "
+    "FROM products ";
 
 std::optional<ProductRow> read_product_row(store::Query& q) {
   if (!q.step()) return std::nullopt;
@@ -48,6 +56,7 @@ std::optional<ProductRow> read_product_row(store::Query& q) {
   p.currency = std::string(q->get_text(4));
   p.active = q->get_int(5) != 0;
   p.deleted = q->get_int(6) != 0;
+  p.category_id = q->get_optional_int(7);
   return p;
 }
 
@@ -93,10 +102,40 @@ PreparedOrder prepare_order(store::Connection& conn, const Caller& caller, NewOr
     throw_invalid(prefix + "lines",
                   "an order has at most " + std::to_string(kMaxOrderLines) + " lines");
   }
+  if (in.card_number) {
+    const std::int64_t holder = member_of_card(conn, *in.card_number, prefix + "card_number");
+    if (in.customer_id && *in.customer_id != holder) {
+      throw_invalid(prefix + "card_number", "belongs to customer " + std::to_string(holder) +
+                                                ", not to customer_id " +
+                                                std::to_string(*in.customer_id));
+    }
+    in.customer_id = holder;
+  }
   if (in.customer_id) {
     check_customer(conn, *in.customer_id, prefix + "customer_id");
     o.customer_id = in.customer_id;
   }
+  if (in.idempotency_key) {
+    check_text(prefix + "idempotency_key", *in.idempotency_key, kMaxIdempotencyKey, true);
+    prep.idempotency_key = in.idempotency_key;
+  }
+  if (in.redeem_points) {
+    const std::string field = prefix + "redeem_points";
+    if (*in.redeem_points < 1 || *in.redeem_points > kMaxAdjustPoints) {
+      throw_invalid(field, "must be 1 to " + std::to_string(kMaxAdjustPoints) + " points");
+    }
+    if (!o.customer_id) throw_invalid(field, "needs the member: give customer_id or card_number");
+    if (!is_member(conn, *o.customer_id)) {
+      throw_conflict("customer " + std::to_string(*o.customer_id) + " is not a loyalty member",
+                     field);
+    }
+    if (!prep.idempotency_key) {
+      throw_invalid(prefix + "idempotency_key",
+                    "is required when redeeming points, so that a retry never redeems twice");
+    }
+    prep.redeem_points = in.redeem_points;
+  }
+  prep.prefix = prefix;
   o.user_id = caller.user_id;
 
   // Products, each looked up once per order even when several lines name it.
@@ -159,6 +198,7 @@ PreparedOrder prepare_order(store::Connection& conn, const Caller& caller, NewOr
     line.discount_minor = l.discount_minor;
     inputs.push_back({line.quantity, line.unit_price_minor, line.discount_minor});
     o.lines.push_back(std::move(line));
+    prep.line_categories.push_back(product->category_id);
   }
   const OrderAmounts amounts = compute_order_amounts(inputs, prefix + "lines");
   for (std::size_t i = 0; i < o.lines.size(); ++i)
@@ -197,10 +237,72 @@ nlohmann::json audit_json(const Order& o) {
   return j;
 }
 
-// Inserts a prepared order with its lines, timeline entry and audit entry; fills in the ids.
+Order load_order(store::Connection& conn, std::int64_t id, const std::string& field);
+
+// Applies the points to redeem as a discount allocated over the lines (by their totals); the
+// ledger entry (which checks the balance) is appended once the order has its id.
+void apply_redemption(const LoyaltyConfig& cfg, PreparedOrder& prep,
+                      std::vector<std::int64_t>& line_redeemed_minor) {
+  Order& o = prep.order;
+  const std::string field = prep.prefix + "redeem_points";
+  const std::int64_t points = *prep.redeem_points;
+  const std::int64_t value = redemption_value_minor(points, cfg.point_value_minor_per_100);
+  if (value < 1) {
+    throw_invalid(field, std::to_string(points) + " points are worth less than one minor unit");
+  }
+  if (value > o.total_minor) {
+    throw_invalid(field, std::to_string(points) + " points are worth " +
+                             format_money(value, o.currency) + ", more than the order's " +
+                             format_money(o.total_minor, o.currency));
+  }
+  std::vector<std::int64_t> totals;
+  totals.reserve(o.lines.size());
+  for (const auto& l : o.lines) totals.push_back(l.total_minor);
+  const auto amounts = allocate_proportionally(value, totals);
+  const auto line_redeemed = allocate_proportionally(points, totals);
+  line_redeemed_minor = amounts;
+  for (std::size_t i = 0; i < o.lines.size(); ++i) {
+    o.lines[i].discount_minor += amounts[i];
+    o.lines[i].total_minor -= amounts[i];
+    o.lines[i].points_redeemed = line_redeemed[i];
+  }
+  o.discount_minor += value;
+  o.total_minor -= value;
+  o.points_redeemed = points;
+  o.discounts.push_back(
+      {"points", value, points, "Redeemed " + std::to_string(points) + " loyalty points"});
+}
+
+// Inserts a prepared order with its lines, loyalty points, timeline entry and audit entry;
+// fills in the ids. A repeated idempotency key returns the order first placed with it.
 Order insert_order(store::Connection& conn, const Caller& caller, PreparedOrder prep) {
+  if (prep.idempotency_key) {
+    std::optional<std::int64_t> first;
+    {
+      store::Query q(conn, "SELECT order_id FROM order_requests WHERE idempotency_key = ?",
+                     *prep.idempotency_key);
+      if (q.step()) first = q->get_int(0);
+    }
+    if (first) {
+      Order o = load_order(conn, *first, prep.prefix + "idempotency_key");
+      o.replayed = true;
+      return o;
+    }
+  }
   Order& o = prep.order;
   o.created_at = now_ms();
+  const bool member = o.customer_id && is_member(conn, *o.customer_id);
+  std::optional<LoyaltyConfig> cfg;
+  std::optional<LedgerEntry> redeemed;
+  std::vector<std::int64_t> line_redeemed_minor(o.lines.size(), 0);
+  if (member) cfg = load_loyalty_config(conn);
+  if (prep.redeem_points) {
+    if (!member) {
+      throw_conflict("customer " + std::to_string(*o.customer_id) + " is not a loyalty member",
+                     prep.prefix + "redeem_points");
+    }
+    apply_redemption(*cfg, prep, line_redeemed_minor);
+  }
   store::execute(conn,
                  "INSERT INTO orders (customer_id, kind, channel, location, placed_at, currency, "
                  "subtotal_minor, discount_minor, total_minor, user_id, created_at) VALUES (?, "
@@ -216,6 +318,71 @@ Order insert_order(store::Connection& conn, const Caller& caller, PreparedOrder 
                    l.total_minor);
     l.id = conn.last_insert_id();
   }
+  if (prep.idempotency_key) {
+    store::execute(conn,
+                   "INSERT INTO order_requests (idempotency_key, order_id, created_at) VALUES (?, "
+                   "?, ?)",
+                   *prep.idempotency_key, o.id, o.created_at);
+  }
+  std::string loyalty_note;
+  if (member) {
+    if (prep.redeem_points) {
+      const auto& d = o.discounts.back();
+      NewLedgerEntry n;
+      n.customer_id = *o.customer_id;
+      n.kind = "redeem";
+      n.points = -o.points_redeemed;
+      n.reason = "Redeemed at checkout for " + format_money(d.amount_minor, o.currency);
+      n.ref_type = "order";
+      n.ref_id = o.id;
+      n.at = o.placed_at;
+      // Throws conflict when the balance (read here, on the one writer) is short.
+      redeemed = append_ledger(conn, caller, *cfg, std::move(n), prep.prefix + "redeem_points");
+      store::execute(conn,
+                     "INSERT INTO order_discounts (order_id, kind, amount_minor, points, reason) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     o.id, d.kind, d.amount_minor, d.points, d.reason);
+      loyalty_note += "; redeemed " + std::to_string(o.points_redeemed) + " points (-" +
+                      format_money(d.amount_minor, o.currency) + ")";
+    }
+    EarnRules rules = cfg->earn;
+    rules.tier_multiplier_pct = member_earn_multiplier(conn, *cfg, *o.customer_id);
+    std::vector<EarnLine> earn_lines;
+    earn_lines.reserve(o.lines.size());
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      earn_lines.push_back(
+          {o.lines[i].product_id, prep.line_categories[i], o.lines[i].total_minor});
+    }
+    const EarnResult earned =
+        o.currency == cfg->currency ? compute_earned_points(earn_lines, rules) : EarnResult{};
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      auto& l = o.lines[i];
+      l.points_earned = earned.line_points.empty() ? 0 : earned.line_points[i];
+      if (l.points_earned == 0 && l.points_redeemed == 0) continue;
+      store::execute(conn,
+                     "INSERT INTO loyalty_order_lines (order_line_id, order_id, earned_points, "
+                     "redeemed_points, redeemed_minor) VALUES (?, ?, ?, ?, ?)",
+                     l.id, o.id, l.points_earned, l.points_redeemed, line_redeemed_minor[i]);
+    }
+    o.points_earned = earned.points;
+    std::int64_t balance = redeemed ? redeemed->balance : 0;
+    if (earned.points > 0) {
+      NewLedgerEntry n;
+      n.customer_id = *o.customer_id;
+      n.kind = "earn";
+      n.points = earned.points;
+      n.reason = "Order #" + std::to_string(o.id);
+      n.ref_type = "order";
+      n.ref_id = o.id;
+      n.at = o.placed_at;
+      balance = append_ledger(conn, caller, *cfg, std::move(n)).balance;
+      loyalty_note += "; earned " + std::to_string(earned.points) + " points";
+    } else if (!redeemed) {
+      balance = ledger_totals(conn, *o.customer_id).balance;
+    }
+    o.points_balance = balance;
+    reevaluate_tier(conn, caller, *cfg, *o.customer_id, std::max(o.placed_at, now_ms()));
+  }
   if (o.customer_id) {
     std::int64_t units = 0;
     for (const auto& l : o.lines) units += l.quantity;
@@ -227,11 +394,17 @@ Order insert_order(store::Connection& conn, const Caller& caller, PreparedOrder 
     e.subject = "Order #" + std::to_string(o.id) + ": " + std::to_string(units) +
                 (units == 1 ? " item, " : " items, ") + format_money(o.total_minor, o.currency);
     if (o.location) *e.subject += " at " + *o.location;
+    *e.subject += loyalty_note;
     e.ref_type = "order";
     e.ref_id = o.id;
     append_timeline(conn, caller, std::move(e));
   }
-  record_audit(conn, caller, "create", "order", std::to_string(o.id), nullptr, audit_json(o));
+  nlohmann::json audit = audit_json(o);
+  if (member) {
+    audit["points_earned"] = o.points_earned;
+    audit["points_redeemed"] = o.points_redeemed;
+  }
+  record_audit(conn, caller, "create", "order", std::to_string(o.id), nullptr, audit);
   return std::move(o);
 }
 
@@ -258,6 +431,55 @@ Order read_order(store::Statement& s) {
   return o;
 }
 
+// An order with its lines, the quantities returned, the points of each line and the discounts.
+Order load_order(store::Connection& conn, std::int64_t id, const std::string& field) {
+  Order o;
+  {
+    store::Query q(conn, std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o.id = ?",
+                   id);
+    if (!q.step()) throw_not_found("no order with id " + std::to_string(id), field);
+    o = read_order(q.stmt());
+  }
+  {
+    store::Query q(conn,
+                   "SELECT l.id, l.line_no, l.product_id, p.sku, p.name, l.quantity, "
+                   "l.unit_price_minor, l.discount_minor, l.total_minor, (SELECT "
+                   "coalesce(sum(rl.quantity), 0) FROM return_lines rl WHERE rl.order_line_id = "
+                   "l.id), coalesce(lp.earned_points, 0), coalesce(lp.redeemed_points, 0) FROM "
+                   "order_lines l JOIN products p ON p.id = l.product_id LEFT JOIN "
+                   "loyalty_order_lines lp ON lp.order_line_id = l.id WHERE l.order_id = ? ORDER "
+                   "BY l.line_no",
+                   id);
+    while (q.step()) {
+      OrderLine l;
+      l.id = q->get_int(0);
+      l.line_no = static_cast<int>(q->get_int(1));
+      l.product_id = q->get_int(2);
+      l.sku = std::string(q->get_text(3));
+      l.product_name = std::string(q->get_text(4));
+      l.quantity = q->get_int(5);
+      l.unit_price_minor = q->get_int(6);
+      l.discount_minor = q->get_int(7);
+      l.total_minor = q->get_int(8);
+      l.returned_quantity = q->get_int(9);
+      l.points_earned = q->get_int(10);
+      l.points_redeemed = q->get_int(11);
+      o.points_earned += l.points_earned;
+      o.points_redeemed += l.points_redeemed;
+      o.lines.push_back(std::move(l));
+    }
+  }
+  store::Query q(conn,
+                 "SELECT kind, amount_minor, points, reason FROM order_discounts WHERE order_id = "
+                 "? ORDER BY id",
+                 id);
+  while (q.step()) {
+    o.discounts.push_back({std::string(q->get_text(0)), q->get_int(1), q->get_optional_int(2),
+                           std::string(q->get_text(3))});
+  }
+  return o;
+}
+
 }  // namespace
 
 bool is_order_channel(std::string_view channel) noexcept {
@@ -272,35 +494,8 @@ bool is_order_channel(std::string_view channel) noexcept {
 Order OrderService::get(const Caller& caller, std::int64_t id) {
   require(caller, Permission::kOrdersRead);
   auto& conn = db_.reader();
-  Order o;
-  {
-    store::Query q(conn, std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o.id = ?",
-                   id);
-    if (!q.step()) throw_not_found("no order with id " + std::to_string(id), "id");
-    o = read_order(q.stmt());
-  }
-  store::Query q(conn,
-                 "SELECT l.id, l.line_no, l.product_id, p.sku, p.name, l.quantity, "
-                 "l.unit_price_minor, l.discount_minor, l.total_minor, (SELECT "
-                 "coalesce(sum(rl.quantity), 0) FROM return_lines rl WHERE rl.order_line_id = "
-                 "l.id) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE "
-                 "l.order_id = ? ORDER BY l.line_no",
-                 id);
-  while (q.step()) {
-    OrderLine l;
-    l.id = q->get_int(0);
-    l.line_no = static_cast<int>(q->get_int(1));
-    l.product_id = q->get_int(2);
-    l.sku = std::string(q->get_text(3));
-    l.product_name = std::string(q->get_text(4));
-    l.quantity = q->get_int(5);
-    l.unit_price_minor = q->get_int(6);
-    l.discount_minor = q->get_int(7);
-    l.total_minor = q->get_int(8);
-    l.returned_quantity = q->get_int(9);
-    o.lines.push_back(std::move(l));
-  }
-  return o;
+  store::Transaction snapshot(conn, false);
+  return load_order(conn, id, "id");
 }
 
 Page<Order> OrderService::list(const Caller& caller, const OrderListParams& p) {

@@ -5,6 +5,11 @@
 // Placing an order is one transaction: the order, its lines, an 'order_placed' entry in the
 // customer's timeline (when there is a customer) and an audit entry.
 //
+// When the customer is a loyalty member, the same transaction redeems the points asked for
+// (checked against the balance on the writer: concurrent checkouts never overdraw), allocates
+// their value over the lines as discount, earns points on what is paid (core/loyalty_rules),
+// records both per line for returns, and re-evaluates the tier (app/loyalty_service).
+//
 // Placing is built for throughput through the one writer: the products, the customer and the
 // amounts are resolved on the caller's thread (its own read connection), so the write op only
 // inserts rows with cached statements.
@@ -37,6 +42,17 @@ struct OrderLine {
   std::int64_t discount_minor = 0;
   std::int64_t total_minor = 0;  // quantity x unit price - discount
   std::int64_t returned_quantity = 0;
+  std::int64_t points_earned = 0;    // loyalty points this line earned
+  std::int64_t points_redeemed = 0;  // points redeemed, allocated to this line by its total
+};
+
+// A discount applied to the order beyond the lines' own: points redeemed (kind "points"), with
+// the amount taken off and its reason.
+struct OrderDiscount {
+  std::string kind;
+  std::int64_t amount_minor = 0;
+  std::optional<std::int64_t> points;
+  std::string reason;
 };
 
 struct Order {
@@ -53,7 +69,12 @@ struct Order {
   std::int64_t refunded_minor = 0;  // sum of the refunds of its returns
   std::optional<std::int64_t> user_id;
   TimeMs created_at = 0;
-  std::vector<OrderLine> lines;  // empty in lists
+  std::vector<OrderLine> lines;                // empty in lists
+  std::vector<OrderDiscount> discounts;        // detail view only
+  std::int64_t points_earned = 0;              // loyalty points earned by the order (detail view)
+  std::int64_t points_redeemed = 0;            // points redeemed at checkout (detail view)
+  std::optional<std::int64_t> points_balance;  // the member's balance after placing
+  bool replayed = false;  // an earlier order returned for a repeated idempotency key
 };
 
 struct NewOrderLine {
@@ -70,7 +91,15 @@ struct NewOrder {
   std::optional<std::string> location;
   std::optional<TimeMs> placed_at;  // default: now
   std::vector<NewOrderLine> lines;
+  // Loyalty: the member's card scanned at the till (names the customer), points to redeem for
+  // a discount, and the client's key making a retry return the first order instead of placing
+  // (and redeeming) again. A key is required with redeem_points.
+  std::optional<std::string> card_number;
+  std::optional<std::int64_t> redeem_points;
+  std::optional<std::string> idempotency_key;
 };
+
+inline constexpr std::size_t kMaxIdempotencyKey = 100;
 
 struct OrderListParams {
   std::optional<std::int64_t> customer_id;

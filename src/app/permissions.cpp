@@ -52,6 +52,12 @@ std::string_view permission_name(Permission p) noexcept {
       return "tickets.reports";
     case Permission::kServiceSettings:
       return "service.settings";
+    case Permission::kLoyaltyRead:
+      return "loyalty.read";
+    case Permission::kLoyaltyWrite:
+      return "loyalty.write";
+    case Permission::kLoyaltyAdjust:
+      return "loyalty.adjust";
   }
   return "unknown";
 }
@@ -95,6 +101,12 @@ bool allowed(Role role, Permission p) noexcept {
     case Permission::kTicketsReports:
       return role != Role::kSales;
     case Permission::kServiceSettings:
+      return role == Role::kAdmin || role == Role::kManager;
+    case Permission::kLoyaltyRead:
+      return true;
+    case Permission::kLoyaltyWrite:
+      return role != Role::kAnalyst;
+    case Permission::kLoyaltyAdjust:
       return role == Role::kAdmin || role == Role::kManager;
   }
   return false;

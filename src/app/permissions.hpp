@@ -37,6 +37,11 @@ enum class Permission {
   kTicketsWrite,     // open, edit, answer, change the status of tickets
   kTicketsReports,   // ticket reports (volumes, response and resolution times, per agent)
   kServiceSettings,  // create and edit queues and SLA policies
+  // Loyalty (issue 7): everyone sees members and statements; those who serve customers enrol
+  // them and replace lost cards; only managers and admins adjust points by hand.
+  kLoyaltyRead,    // members, cards, tiers, points statements
+  kLoyaltyWrite,   // enrol customers, replace cards
+  kLoyaltyAdjust,  // manual point adjustments
 };
 
 std::string_view permission_name(Permission p) noexcept;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.hpp"
+#include "app/loyalty_service.hpp"
 #include "app/permissions.hpp"
 #include "app/settings.hpp"
 #include "app/timeline.hpp"
@@ -77,7 +78,48 @@ struct LineState {
   std::int64_t quantity = 0;
   std::int64_t total_minor = 0;
   std::int64_t returned = 0;
+  std::int64_t earned_points = 0;
+  std::int64_t redeemed_points = 0;
 };
+
+// Gives back the points redeemed on the returned units and reverses those they earned, in
+// proportion (the refund rule of core/order_rules: the parts of a line sum to its whole). Points
+// already spent cannot be taken back: the reversal stops at the balance, and its reason says so.
+// Returns a note for the timeline ("" when no points moved).
+std::string reverse_return_points(store::Connection& conn, const Caller& caller,
+                                  std::int64_t customer_id, std::int64_t return_id, TimeMs at,
+                                  std::int64_t give_back, std::int64_t reverse) {
+  if ((give_back == 0 && reverse == 0) || !is_member(conn, customer_id)) return "";
+  const LoyaltyConfig cfg = load_loyalty_config(conn);
+  std::string note;
+  std::int64_t balance = ledger_totals(conn, customer_id).balance;
+  if (give_back > 0) {
+    NewLedgerEntry n{
+        customer_id,
+        "reverse",
+        give_back,
+        "Points redeemed on returned items given back (return #" + std::to_string(return_id) + ")",
+        "return",
+        return_id,
+        at};
+    balance = append_ledger(conn, caller, cfg, std::move(n)).balance;
+    note += "; " + std::to_string(give_back) + " redeemed points given back";
+  }
+  if (reverse > 0) {
+    const std::int64_t taken = std::min(reverse, balance);
+    if (taken > 0) {
+      std::string reason =
+          "Points earned on returned items reversed (return #" + std::to_string(return_id) + ")";
+      if (taken < reverse) {
+        reason += "; " + std::to_string(reverse - taken) + " already spent not reversed";
+      }
+      NewLedgerEntry n{customer_id, "reverse", -taken, std::move(reason), "return", return_id, at};
+      append_ledger(conn, caller, cfg, std::move(n));
+    }
+    note += "; " + std::to_string(taken) + " earned points reversed";
+  }
+  return note;
+}
 
 }  // namespace
 
@@ -175,13 +217,17 @@ WriteOp<Return> ReturnService::create(const Caller& caller, std::int64_t order_i
       store::Query q(conn,
                      "SELECT l.id, l.product_id, l.quantity, l.total_minor, (SELECT "
                      "coalesce(sum(rl.quantity), 0) FROM return_lines rl WHERE "
-                     "rl.order_line_id = l.id) FROM order_lines l WHERE l.order_id = ?",
+                     "rl.order_line_id = l.id), coalesce(lp.earned_points, 0), "
+                     "coalesce(lp.redeemed_points, 0) FROM order_lines l LEFT JOIN "
+                     "loyalty_order_lines lp ON lp.order_line_id = l.id WHERE l.order_id = ?",
                      order_id);
       while (q.step()) {
-        lines.emplace(q->get_int(0),
-                      LineState{q->get_int(1), q->get_int(2), q->get_int(3), q->get_int(4)});
+        lines.emplace(q->get_int(0), LineState{q->get_int(1), q->get_int(2), q->get_int(3),
+                                               q->get_int(4), q->get_int(5), q->get_int(6)});
       }
     }
+    std::int64_t points_reversed = 0;
+    std::int64_t points_given_back = 0;
     for (std::size_t i = 0; i < in.lines.size(); ++i) {
       const auto& want = in.lines[i];
       auto it = lines.find(want.order_line_id);
@@ -198,6 +244,14 @@ WriteOp<Return> ReturnService::create(const Caller& caller, std::int64_t order_i
       rl.quantity = want.quantity;
       rl.refund_minor = refund_minor(have.total_minor, have.quantity, have.returned, want.quantity);
       r.refund_minor += rl.refund_minor;
+      if (have.earned_points > 0) {
+        points_reversed +=
+            refund_minor(have.earned_points, have.quantity, have.returned, want.quantity);
+      }
+      if (have.redeemed_points > 0) {
+        points_given_back +=
+            refund_minor(have.redeemed_points, have.quantity, have.returned, want.quantity);
+      }
       r.lines.push_back(rl);
     }
     r.at = now;
@@ -220,6 +274,8 @@ WriteOp<Return> ReturnService::create(const Caller& caller, std::int64_t order_i
       units += l.quantity;
     }
     if (r.customer_id) {
+      const std::string points_note = reverse_return_points(
+          conn, caller, *r.customer_id, r.id, r.at, points_given_back, points_reversed);
       TimelineEntry e;
       e.customer_id = *r.customer_id;
       e.at = r.at;
@@ -227,7 +283,7 @@ WriteOp<Return> ReturnService::create(const Caller& caller, std::int64_t order_i
       e.channel = "system";
       e.subject = "Return #" + std::to_string(r.id) + " of order #" + std::to_string(order_id) +
                   ": " + std::to_string(units) + (units == 1 ? " item, " : " items, ") + "refund " +
-                  format_money(r.refund_minor, r.currency);
+                  format_money(r.refund_minor, r.currency) + points_note;
       e.body = r.reason;
       e.ref_type = "return";
       e.ref_id = r.id;

@@ -10,6 +10,7 @@
 #include "app/audit_log.hpp"
 #include "app/permissions.hpp"
 #include "core/error.hpp"
+#include "core/loyalty_rules.hpp"
 #include "core/validation.hpp"
 
 namespace rapport::app {
@@ -79,6 +80,35 @@ void validate(std::string_view key, std::string_view value) {
   } else if (key == setting::kBusinessHolidays) {
     if (value.size() > 20000) throw_invalid(std::string(key), "holds at most 20000 characters");
     parse_holidays(value, std::string(key));
+  } else if (key == setting::kLoyaltyTiers) {
+    parse_loyalty_tiers(value, key);
+  } else if (key == setting::kLoyaltyTierBasis) {
+    if (value != "spend" && value != "points")
+      throw_invalid(std::string(key), "must be spend or points");
+  } else if (key == setting::kLoyaltyTierMonths) {
+    auto v = parse_int64(value);
+    if (!v || *v < 1 || *v > 60) throw_invalid(std::string(key), "must be 1 to 60 months");
+  } else if (key == setting::kLoyaltyPointsPer100) {
+    auto v = parse_int64(value);
+    if (!v || *v < 0 || *v > 10000)
+      throw_invalid(std::string(key), "must be 0 to 10000 points per 100 minor units");
+  } else if (key == setting::kLoyaltyEarnMultipliers) {
+    if (value.size() > 20000) throw_invalid(std::string(key), "holds at most 20000 characters");
+    parse_earn_multipliers(value, key);
+  } else if (key == setting::kLoyaltyEarnCap) {
+    auto v = parse_int64(value);
+    if (!v || *v < 0 || *v > 1'000'000'000)
+      throw_invalid(std::string(key), "must be 0 (no cap) to 1000000000 points");
+  } else if (key == setting::kLoyaltyPointValue) {
+    auto v = parse_int64(value);
+    if (!v || *v < 1 || *v > 1'000'000)
+      throw_invalid(std::string(key), "must be 1 to 1000000 minor units per 100 points");
+  } else if (key == setting::kLoyaltyExpiryMonths) {
+    auto v = parse_int64(value);
+    if (!v || *v < 1 || *v > 120) throw_invalid(std::string(key), "must be 1 to 120 months");
+  } else if (key == setting::kLoyaltyNoticeDays) {
+    auto v = parse_int64(value);
+    if (!v || *v < 0 || *v > 365) throw_invalid(std::string(key), "must be 0 to 365 days");
   } else if (key == setting::kRecommendationDays) {
     auto v = parse_int64(value);
     if (!v || *v < 1 || *v > 3650)
@@ -109,6 +139,20 @@ const std::vector<SettingInfo>& known_settings() {
        "Opening hours per weekday, e.g. \"mon-fri 09:00-18:00; sat 10:00-16:00\"; SLA due times"},
       {setting::kBusinessHolidays, "",
        "Dates the business is closed, YYYY-MM-DD separated by commas; SLA due times"},
+      {setting::kLoyaltyTiers, "member:0:100:no; silver:50000:125:no; gold:200000:150:yes",
+       "Loyalty tiers: name:threshold:earn percent:free delivery (yes|no), separated by ';'; "
+       "thresholds in minor units of spend (or points, by loyalty_tier_basis)"},
+      {setting::kLoyaltyTierBasis, "spend",
+       "What qualifies for a tier over the rolling window: spend or points"},
+      {setting::kLoyaltyTierMonths, "12",
+       "Months of the rolling tier window, and between tier reviews (downgrades wait for one)"},
+      {setting::kLoyaltyPointsPer100, "1", "Points earned per 100 minor units paid"},
+      {setting::kLoyaltyEarnMultipliers, "",
+       "Earn multipliers in percent, e.g. \"category:4=200, product:17=300\""},
+      {setting::kLoyaltyEarnCap, "0", "Most points one order earns (0: no cap)"},
+      {setting::kLoyaltyPointValue, "100", "Discount in minor units that 100 points redeem"},
+      {setting::kLoyaltyExpiryMonths, "24", "Months after earning when points expire"},
+      {setting::kLoyaltyNoticeDays, "30", "Days ahead of expiry that the member is sent a notice"},
   };
   return kSettings;
 }

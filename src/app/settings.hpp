@@ -31,6 +31,16 @@ inline constexpr std::string_view kRecommendationDays = "recommendation_days";  
 inline constexpr std::string_view kBusinessTimeZone = "business_time_zone";  // IANA name, UTC
 inline constexpr std::string_view kBusinessHours = "business_hours";        // "mon-fri 09:00-18:00"
 inline constexpr std::string_view kBusinessHolidays = "business_holidays";  // "2026-12-25, ..."
+// Loyalty (app/loyalty_service): tiers, earning, redemption and expiry of points.
+inline constexpr std::string_view kLoyaltyTiers = "loyalty_tiers";  // core parse_loyalty_tiers
+inline constexpr std::string_view kLoyaltyTierBasis = "loyalty_tier_basis";    // spend | points
+inline constexpr std::string_view kLoyaltyTierMonths = "loyalty_tier_months";  // 1-60, 12
+inline constexpr std::string_view kLoyaltyPointsPer100 = "loyalty_points_per_100_minor";  // 1
+inline constexpr std::string_view kLoyaltyEarnMultipliers = "loyalty_earn_multipliers";
+inline constexpr std::string_view kLoyaltyEarnCap = "loyalty_earn_cap";  // per order, 0: none
+inline constexpr std::string_view kLoyaltyPointValue = "loyalty_point_value_minor_per_100";
+inline constexpr std::string_view kLoyaltyExpiryMonths = "loyalty_expiry_months";     // 1-120, 24
+inline constexpr std::string_view kLoyaltyNoticeDays = "loyalty_expiry_notice_days";  // 0-365
 }  // namespace setting
 
 struct SettingInfo {

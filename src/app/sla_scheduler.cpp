@@ -117,8 +117,9 @@ SweepResult sweep_sla(store::Database& db, TimeMs now) {
   return r;
 }
 
-SlaScheduler::SlaScheduler(store::Database& db, std::chrono::milliseconds period)
-    : db_(db), period_(period), thread_([this] { run(); }) {}
+SlaScheduler::SlaScheduler(store::Database& db, std::chrono::milliseconds period,
+                           std::function<void(TimeMs)> daily)
+    : db_(db), period_(period), daily_(std::move(daily)), thread_([this] { run(); }) {}
 
 SlaScheduler::~SlaScheduler() {
   {
@@ -130,7 +131,19 @@ SlaScheduler::~SlaScheduler() {
 }
 
 void SlaScheduler::run() {
+  constexpr TimeMs kDay = 86'400'000;
+  TimeMs last_day = -1;
   for (;;) {
+    const TimeMs now = now_ms();
+    if (daily_ && now / kDay != last_day) {
+      last_day = now / kDay;
+      try {
+        daily_(now);
+      } catch (const std::exception& e) {
+        // Tomorrow's run tries again; each batch rolled back as a whole.
+        spdlog::error("daily jobs failed: {}", e.what());
+      }
+    }
     try {
       SweepResult r = sweep_sla(db_, now_ms());
       if (r.first_response_breaches + r.resolution_breaches > 0) {

@@ -10,11 +10,13 @@
 // writes interleave with a large sweep.
 //
 // `rapport serve` runs an SlaScheduler (a thread sweeping every period); `rapport service sweep`
-// runs one sweep.
+// runs one sweep. The same thread runs the server's daily jobs (the loyalty programme's expiry
+// and tier review): once at start and then at the first sweep of each new UTC day.
 // Thread-safety: sweep_sla may be called from any thread; an SlaScheduler owns its thread.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -37,8 +39,11 @@ SweepResult sweep_sla(store::Database& db, TimeMs now);
 
 class SlaScheduler {
  public:
-  // Starts the thread; the first sweep runs at once. REQUIRES period > 0.
-  SlaScheduler(store::Database& db, std::chrono::milliseconds period);
+  // Starts the thread; the first sweep runs at once. `daily` (optional) is called with the time
+  // at start and at the first sweep of each new UTC day; its exceptions are logged. REQUIRES
+  // period > 0.
+  SlaScheduler(store::Database& db, std::chrono::milliseconds period,
+               std::function<void(TimeMs)> daily = {});
   // Stops and joins the thread (a sweep in progress finishes its batch first).
   ~SlaScheduler();
   SlaScheduler(const SlaScheduler&) = delete;
@@ -48,6 +53,7 @@ class SlaScheduler {
   void run();
   store::Database& db_;
   std::chrono::milliseconds period_;
+  std::function<void(TimeMs)> daily_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;

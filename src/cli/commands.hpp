@@ -9,5 +9,7 @@ namespace rapport::cli {
 void add_analyze_clv_commands(CLI::App& analyze);
 // `rapport analyze basket` (analyze_basket_command.cpp).
 void add_analyze_basket_command(CLI::App& analyze);
+// `rapport loyalty expire|review-tiers` (loyalty_command.cpp).
+void add_loyalty_commands(CLI::App& app);
 
 }  // namespace rapport::cli

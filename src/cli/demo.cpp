@@ -71,13 +71,14 @@ int run_demo(const DemoOptions& o) {
   std::printf(
       "demo store (seed %llu): %lld customers (%lld organisations), %lld products in %lld "
       "categories, %lld orders (%lld anonymous) with %lld lines, %lld returns, %lld tickets, %lld "
-      "timeline entries, in %.1f s\n",
+      "loyalty members, %lld timeline entries, in %.1f s\n",
       static_cast<unsigned long long>(o.seed), static_cast<long long>(sum.customers),
       static_cast<long long>(sum.organisations), static_cast<long long>(sum.products),
       static_cast<long long>(sum.categories), static_cast<long long>(sum.orders),
       static_cast<long long>(sum.anonymous_orders), static_cast<long long>(sum.order_lines),
       static_cast<long long>(sum.returns), static_cast<long long>(sum.tickets),
-      static_cast<long long>(sum.timeline_entries), secs);
+      static_cast<long long>(sum.loyalty_members), static_cast<long long>(sum.timeline_entries),
+      secs);
   return 0;
 }
 

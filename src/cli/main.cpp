@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/auth_service.hpp"
+#include "app/loyalty_jobs.hpp"
 #include "app/sla_scheduler.hpp"
 #include "app/user_service.hpp"
 #include "cli/commands.hpp"
@@ -255,6 +256,8 @@ int run(int argc, char** argv) {
   add_analyze_clv_commands(*analyze);
   add_analyze_basket_command(*analyze);
 
+  add_loyalty_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -293,7 +296,15 @@ int run(int argc, char** argv) {
       http::Server server(cfg, db);
       std::optional<app::SlaScheduler> scheduler;
       if (s.sweep_interval > 0) {
-        scheduler.emplace(db, std::chrono::milliseconds(s.sweep_interval * 1000LL));
+        scheduler.emplace(db, std::chrono::milliseconds(s.sweep_interval * 1000LL),
+                          [&db](TimeMs now) {
+                            const app::ExpiryResult e = app::expire_points(db, now);
+                            const app::TierReviewResult t = app::review_tiers(db, now);
+                            spdlog::info(
+                                "loyalty: {} points of {} members expired, {} notices; {} tiers "
+                                "reviewed, {} changed",
+                                e.points, e.members, e.notices, t.reviewed, t.changed);
+                          });
       }
       server.run_until_signal();
       return 0;

@@ -74,9 +74,22 @@ nlohmann::json to_json(const app::Order& o, bool with_lines) {
                        {"unit_price_minor", l.unit_price_minor},
                        {"discount_minor", l.discount_minor},
                        {"total_minor", l.total_minor},
-                       {"returned_quantity", l.returned_quantity}});
+                       {"returned_quantity", l.returned_quantity},
+                       {"points_earned", l.points_earned},
+                       {"points_redeemed", l.points_redeemed}});
     }
     j["lines"] = std::move(lines);
+    nlohmann::json discounts = nlohmann::json::array();
+    for (const auto& d : o.discounts) {
+      discounts.push_back({{"kind", d.kind},
+                           {"amount_minor", d.amount_minor},
+                           {"points", opt(d.points)},
+                           {"reason", d.reason}});
+    }
+    j["discounts"] = std::move(discounts);
+    j["points_earned"] = o.points_earned;
+    j["points_redeemed"] = o.points_redeemed;
+    j["points_balance"] = opt(o.points_balance);
   }
   return j;
 }
@@ -135,6 +148,9 @@ app::NewOrder read_new_order(const nlohmann::json& body, const std::string& path
                     "must be an RFC 3339 time such as 2026-11-23T10:00:00Z");
     }
   }
+  o.card_number = r.optional_string("card_number", 40);
+  o.redeem_points = r.optional_int("redeem_points", INT64_MIN, INT64_MAX);
+  o.idempotency_key = r.optional_string("idempotency_key", app::kMaxIdempotencyKey);
   const nlohmann::json* lines = read_array(r, "lines", kMaxOrderLines, "lines");
   if (lines == nullptr) throw_invalid(r.field_path("lines"), "is required");
   const std::string lines_path = r.field_path("lines");

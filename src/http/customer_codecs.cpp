@@ -1,5 +1,7 @@
 #include "http/customer_codecs.hpp"
 
+#include "http/loyalty_codecs.hpp"
+
 #include "core/customer.hpp"
 #include "http/codecs.hpp"
 
@@ -76,7 +78,8 @@ nlohmann::json customer360_json(const app::Customer360& v) {
   return {{"customer", customer_json(v.customer)},
           {"figures", std::move(figures)},
           {"timeline", std::move(timeline)},
-          {"orders", std::move(orders)}};
+          {"orders", std::move(orders)},
+          {"loyalty", v.loyalty ? member_json(*v.loyalty) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json bulk_result_json(const app::BulkResult& r) {

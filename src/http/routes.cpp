@@ -19,6 +19,7 @@ RouteTable build_routes(Services& services) {
   add_customer_routes(routes, services);
   add_import_routes(routes, services);
   add_ticket_routes(routes, services);
+  add_loyalty_routes(routes, services);
   return routes;
 }
 

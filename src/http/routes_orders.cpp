@@ -38,7 +38,8 @@ void add_order_routes(RouteTable& routes, Services& s) {
                       ex->reply_after<app::Order>(
                           s.db.writer(), s.orders.place(ex->caller(), std::move(o)),
                           [](Exchange& e, app::Order& order) {
-                            e.reply(201, to_json(order),
+                            // A repeated idempotency key: the order first placed, not a new one.
+                            e.reply(order.replayed ? 200 : 201, to_json(order),
                                     {{"Location", "/api/v1/orders/" + std::to_string(order.id)}});
                           });
                     }});

@@ -9,6 +9,7 @@
 #include "app/auth_service.hpp"
 #include "app/category_service.hpp"
 #include "app/customer_service.hpp"
+#include "app/loyalty_service.hpp"
 #include "app/order_service.hpp"
 #include "app/product_service.hpp"
 #include "app/queue_service.hpp"
@@ -46,7 +47,8 @@ struct Services {
         customers(database),
         tickets(database),
         queues(database),
-        sla_policies(database) {}
+        sla_policies(database),
+        loyalty(database) {}
   store::Database& db;
   app::AuthService auth;
   app::UserService users;
@@ -59,6 +61,7 @@ struct Services {
   app::TicketService tickets;
   app::QueueService queues;
   app::SlaPolicyService sla_policies;
+  app::LoyaltyService loyalty;
   Metrics metrics;
 };
 

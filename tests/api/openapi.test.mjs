@@ -21,6 +21,18 @@ before(async () => {
 });
 after(async () => { await s.stop(); });
 
+// A card number with a valid check digit that no member holds (issued ones start with 8).
+function unusedCard() {
+  const payload = "123456789012345";
+  let sum = 0;
+  for (let i = payload.length - 1, dbl = true; i >= 0; i -= 1, dbl = !dbl) {
+    let d = Number(payload[i]) * (dbl ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return payload + String((10 - (sum % 10)) % 10);
+}
+
 // Every operation of the document: {key, op, pathItem}.
 function operations(d) {
   const out = [];
@@ -596,6 +608,52 @@ test("real responses have documented statuses and match the documented schemas",
       [`/api/v1/sla-policies/${docPolicy}`, { token: admin, headers: { "If-Match": "x" } }, 400],
     ],
   });
+  // Loyalty: a member with points (the 360 view then shows its card), one whose card is lost.
+  const member = await created("/api/v1/loyalty/members", { customer_id: cust.id });
+  const M = `/api/v1/loyalty/members/${cust.id}`;
+  const loser = await mk({ name: "Doc Loses Cards" });
+  const fresh = await mk({ name: "Doc Enrols" });
+  const badCard = member.card_number.slice(0, 15) + String((Number(member.card_number[15]) + 1) % 10);
+  Object.assign(samples, {
+    "POST /api/v1/loyalty/members": [
+      ["/api/v1/loyalty/members", { token: admin, json: { customer_id: loser.id } }, 201],
+      ["/api/v1/loyalty/members", { token: admin, json: { customer_id: loser.id } }, 409],
+      ["/api/v1/loyalty/members", { token: admin, json: { customer_id: 999999 } }, 404],
+      ["/api/v1/loyalty/members", { token: admin, json: { customer: fresh.id } }, 400],
+      ["/api/v1/loyalty/members", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/loyalty/members", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/loyalty/members/{id}": [
+      [M, { token: admin }, 200],
+      [`/api/v1/loyalty/members/${fresh.id}`, { token: admin }, 404],
+    ],
+    "GET /api/v1/loyalty/members/{id}/ledger": [
+      [`${M}/ledger?limit=1`, { token: admin }, 200],
+      [`${M}/ledger?cursor=zz`, { token: admin }, 400],
+      [`/api/v1/loyalty/members/${fresh.id}/ledger`, { token: admin }, 404],
+    ],
+    "POST /api/v1/loyalty/members/{id}/card": [
+      [`/api/v1/loyalty/members/${loser.id}/card`, { token: admin, json: { reason: "lost" } }, 200],
+      [`/api/v1/loyalty/members/${loser.id}/card`, { token: admin, json: { why: "lost" } }, 400],
+      [`/api/v1/loyalty/members/${fresh.id}/card`, { token: admin, json: {} }, 404],
+      [`/api/v1/loyalty/members/${loser.id}/card`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`/api/v1/loyalty/members/${loser.id}/card`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "POST /api/v1/loyalty/members/{id}/adjustments": [
+      [`${M}/adjustments`, { token: admin, json: { points: 40, reason: "welcome gift" } }, 201],
+      [`${M}/adjustments`, { token: admin, json: { points: -1000, reason: "too much" } }, 409],
+      [`${M}/adjustments`, { token: admin, json: { points: 0, reason: "nothing" } }, 400],
+      [`/api/v1/loyalty/members/${fresh.id}/adjustments`, { token: admin, json: { points: 1, reason: "x" } }, 404],
+      [`${M}/adjustments`, { token: admin, body: big, headers: JSON_CT }, 413],
+      [`${M}/adjustments`, { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/loyalty/cards/{number}": [
+      [`/api/v1/loyalty/cards/${member.card_number}`, { token: admin }, 200],
+      [`/api/v1/loyalty/cards/${badCard}`, { token: admin }, 400],
+      [`/api/v1/loyalty/cards/${unusedCard()}`, { token: admin }, 404],
+    ],
+    "GET /api/v1/loyalty/tiers": [["/api/v1/loyalty/tiers", { token: admin }, 200]],
+  });
   // Rows the analytics samples read (written with SQL: no route is needed).
   const seeded = sqlite(s.db, `INSERT INTO customers (id, name, created_at, updated_at)
       VALUES (900001, 'Doc Customer', 0, 0);
@@ -604,7 +662,7 @@ test("real responses have documented statuses and match the documented schemas",
   assert.equal(seeded.status, 0, seeded.stderr);
   // Permissions every role holds: the analyst is not refused them.
   const HELD_BY_ANALYST = new Set(["signed_in", "analytics.read", "analytics.refresh",
-    "customers.read", "products.read", "orders.read", "settings.read", "export", "tickets.reports"]);
+    "customers.read", "products.read", "orders.read", "settings.read", "export", "tickets.reports", "loyalty.read"]);
   // Every protected operation: 401 without a token, 403 for a role without the permission.
   for (const r of table) {
     const key = `${r.method} ${r.path}`;

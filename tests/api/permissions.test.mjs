@@ -100,6 +100,13 @@ const TABLE = {
   "GET /api/v1/sla-policies/{id}": TICKET_READERS,
   "PATCH /api/v1/sla-policies/{id}": SERVICE_SETUP,
   "DELETE /api/v1/sla-policies/{id}": SERVICE_SETUP,
+  "POST /api/v1/loyalty/members": WRITERS,
+  "GET /api/v1/loyalty/members/{id}": ALL,
+  "GET /api/v1/loyalty/members/{id}/ledger": ALL,
+  "POST /api/v1/loyalty/members/{id}/card": WRITERS,
+  "POST /api/v1/loyalty/members/{id}/adjustments": ["admin", "manager"],
+  "GET /api/v1/loyalty/cards/{number}": ALL,
+  "GET /api/v1/loyalty/tiers": ALL,
 };
 
 let s;
@@ -115,6 +122,7 @@ let shop;  // catalogue and order fixtures: {category, product, order, ret, cust
 let seq = 0;
 let customer;   // the customer the write routes act on
 let perRole;    // role -> {del, restore, other}: fresh customers for delete, restore and merge
+let loyal;      // loyalty fixtures: {member, card, cardMember}
 let desk;       // service fixtures: {ticket, queue, policy, perRole: role -> {ticket, queue, pair, doomedPolicy}}
 
 // A plausible request for each route, and the status it gets when allowed.
@@ -297,6 +305,22 @@ function plausible(key, role) {
     case "DELETE /api/v1/sla-policies/{id}":
       return { method: "DELETE", path: `/api/v1/sla-policies/${desk.perRole[role].doomedPolicy}`,
         ok: 204 };
+    case "POST /api/v1/loyalty/members":
+      return { method: "POST", path: "/api/v1/loyalty/members", ok: 201,
+        json: { customer_id: perRole[role].enrolee } };
+    case "GET /api/v1/loyalty/members/{id}":
+    case "GET /api/v1/loyalty/members/{id}/ledger":
+      return { method: "GET", path: key.split(" ")[1].replace("{id}", loyal.member), ok: 200 };
+    case "POST /api/v1/loyalty/members/{id}/card":
+      return { method: "POST", path: `/api/v1/loyalty/members/${loyal.cardMember}/card`, ok: 200,
+        json: { reason: `lost, told ${role}` } };
+    case "POST /api/v1/loyalty/members/{id}/adjustments":
+      return { method: "POST", path: `/api/v1/loyalty/members/${loyal.member}/adjustments`,
+        ok: 201, json: { points: 5, reason: `goodwill by ${role}` } };
+    case "GET /api/v1/loyalty/cards/{number}":
+      return { method: "GET", path: `/api/v1/loyalty/cards/${loyal.card}`, ok: 200 };
+    case "GET /api/v1/loyalty/tiers":
+      return { method: "GET", path: "/api/v1/loyalty/tiers", ok: 200 };
     default:
       throw new Error(`no plausible request for ${key}: add one to permissions.test.mjs`);
   }
@@ -332,7 +356,8 @@ before(async () => {
   customer = { id: await newCustomer("Permission Target") };
   perRole = {};
   for (const role of ROLES) {
-    perRole[role] = { del: await newCustomer(`To delete ${role}`),
+    perRole[role] = { enrolee: await newCustomer(`To enrol ${role}`),
+      del: await newCustomer(`To delete ${role}`),
       restore: await newCustomer(`To restore ${role}`), other: await newCustomer(`To merge ${role}`) };
     const d = await s.request("DELETE", `/api/v1/customers/${perRole[role].restore}`,
       { token: adminToken });
@@ -343,6 +368,15 @@ before(async () => {
   assert.equal(imp.status, 201);
   importId = imp.body.id;
   desk = await makeServiceDesk();
+  const enrol = async (id) => {
+    const r = await s.request("POST", "/api/v1/loyalty/members",
+      { token: adminToken, json: { customer_id: id } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  };
+  const member = await enrol(customer.id);
+  loyal = { member: customer.id, card: member.card_number,
+    cardMember: (await enrol(await newCustomer("Loses cards"))).customer_id };
 });
 
 // Tickets, queues and SLA policies for the service routes: per role a new ticket to open, an

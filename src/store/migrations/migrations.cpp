@@ -507,6 +507,115 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_user ON notifications (user_id, id);
 )sql"},
+    {4,
+     "loyalty: members, cards, points ledger, order points and discounts, idempotent orders, "
+     "notices",
+     R"sql(
+-- A loyalty member is a customer enrolled in the programme (one membership per customer).
+-- The tier is held until the review date; upgrades move it at once, downgrades wait for it.
+CREATE TABLE loyalty_members (
+  customer_id    INTEGER PRIMARY KEY REFERENCES customers (id),
+  joined_at      INTEGER NOT NULL,
+  tier           TEXT NOT NULL,
+  tier_since     INTEGER NOT NULL,
+  tier_review_at INTEGER NOT NULL,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  version        INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX loyalty_members_review ON loyalty_members (tier_review_at);
+
+-- Member cards: a lost card is replaced (status 'replaced'), the account stays.
+CREATE TABLE loyalty_cards (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES loyalty_members (customer_id),
+  number      TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('active','replaced')),
+  issued_at   INTEGER NOT NULL,
+  replaced_at INTEGER,
+  reason      TEXT
+);
+CREATE UNIQUE INDEX loyalty_cards_number ON loyalty_cards (number);
+CREATE UNIQUE INDEX loyalty_cards_active ON loyalty_cards (customer_id) WHERE status = 'active';
+
+-- The points ledger, append-only. points is signed; balance = credits_total - debits_total is
+-- the sum of the member's entries up to this one (the newest entry answers a balance read).
+-- expires_at is set on credits (earn, positive adjust, points given back): first in, first out.
+CREATE TABLE loyalty_ledger (
+  id            INTEGER PRIMARY KEY,
+  customer_id   INTEGER NOT NULL REFERENCES loyalty_members (customer_id),
+  at            INTEGER NOT NULL,
+  kind          TEXT NOT NULL CHECK (kind IN ('earn','redeem','expire','adjust','reverse')),
+  points        INTEGER NOT NULL CHECK (points <> 0),
+  balance       INTEGER NOT NULL CHECK (balance >= 0),
+  credits_total INTEGER NOT NULL,
+  debits_total  INTEGER NOT NULL,
+  expires_at    INTEGER,
+  reason        TEXT NOT NULL,
+  ref_type      TEXT,
+  ref_id        INTEGER,
+  user_id       INTEGER REFERENCES users (id),
+  created_at    INTEGER NOT NULL,
+  CHECK (balance = credits_total - debits_total),
+  CHECK ((points > 0) = (expires_at IS NOT NULL))
+);
+CREATE INDEX loyalty_ledger_member ON loyalty_ledger (customer_id, id);
+CREATE INDEX loyalty_ledger_lots ON loyalty_ledger (customer_id, expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX loyalty_ledger_expiry ON loyalty_ledger (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TRIGGER loyalty_ledger_no_update BEFORE UPDATE ON loyalty_ledger
+  BEGIN SELECT RAISE(ABORT, 'the points ledger is append-only'); END;
+CREATE TRIGGER loyalty_ledger_no_delete BEFORE DELETE ON loyalty_ledger
+  BEGIN SELECT RAISE(ABORT, 'the points ledger is append-only'); END;
+
+-- Points earned and redeemed per order line (what a return reverses and gives back).
+CREATE TABLE loyalty_order_lines (
+  order_line_id   INTEGER PRIMARY KEY REFERENCES order_lines (id),
+  order_id        INTEGER NOT NULL REFERENCES orders (id),
+  earned_points   INTEGER NOT NULL DEFAULT 0,
+  redeemed_points INTEGER NOT NULL DEFAULT 0,
+  redeemed_minor  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX loyalty_order_lines_order ON loyalty_order_lines (order_id);
+
+-- Orders placed with a client's idempotency key: a retried request finds its order here.
+CREATE TABLE order_requests (
+  idempotency_key TEXT PRIMARY KEY,
+  order_id        INTEGER NOT NULL REFERENCES orders (id),
+  created_at      INTEGER NOT NULL
+);
+
+-- Every discount applied to an order beyond the lines' own (points redeemed, later coupons,
+-- promotions, price matches): its kind, amount, the points it took and its reason.
+CREATE TABLE order_discounts (
+  id            INTEGER PRIMARY KEY,
+  order_id      INTEGER NOT NULL REFERENCES orders (id),
+  order_line_id INTEGER REFERENCES order_lines (id),
+  kind          TEXT NOT NULL,
+  amount_minor  INTEGER NOT NULL,
+  points        INTEGER,
+  reason        TEXT NOT NULL
+);
+CREATE INDEX order_discounts_order ON order_discounts (order_id, id);
+
+-- Notices to customers (points about to expire), an outbox for the messaging channel.
+CREATE TABLE customer_notices (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers (id),
+  kind        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  points      INTEGER,
+  due_at      INTEGER,
+  created_at  INTEGER NOT NULL,
+  sent_at     INTEGER
+);
+CREATE INDEX customer_notices_customer ON customer_notices (customer_id, id);
+
+-- Where each batch job stopped (the expiry job's window of lots already handled).
+CREATE TABLE job_state (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+)sql"},
 };
 
 void ensure_version_table(Connection& conn) {

@@ -1,4 +1,5 @@
 #include "app/demo_store.hpp"
+#include "core/loyalty_rules.hpp"
 
 #include <unistd.h>
 
@@ -48,7 +49,8 @@ class DemoStoreTest : public ::testing::Test {
          {"SELECT count(*), sum(length(name)), sum(created_at % 100000) FROM customers",
           "SELECT count(*), sum(total_minor), sum(placed_at % 100000) FROM orders",
           "SELECT count(*), sum(refund_minor) FROM returns",
-          "SELECT count(*), sum(created_at % 100000), sum(breached) FROM tickets"}) {
+          "SELECT count(*), sum(created_at % 100000), sum(breached) FROM tickets",
+          "SELECT count(*), sum(balance), sum(length(reason)) FROM loyalty_ledger"}) {
       store::Query q(c, sql);
       q.step();
       digest += std::to_string(q->get_int(0)) + "/" + std::to_string(q->get_int(1)) + "/" +
@@ -132,6 +134,22 @@ class DemoStoreTest : public ::testing::Test {
               0);
     EXPECT_GE(scalar(c, "SELECT count(DISTINCT status) FROM tickets"), 4);
     EXPECT_EQ(scalar(c, "SELECT count(DISTINCT type) FROM tickets"), 4);
+    // Loyalty: members with a valid card each, a ledger whose newest balance is the sum of its
+    // entries, and more than one tier in use.
+    const std::int64_t members = scalar(c, "SELECT count(*) FROM loyalty_members");
+    EXPECT_GT(members, 100);
+    EXPECT_EQ(scalar(c, "SELECT count(*) FROM loyalty_cards WHERE status = 'active'"), members);
+    {
+      store::Query q(c, "SELECT number FROM loyalty_cards");
+      while (q.step()) EXPECT_TRUE(luhn_valid(q->get_text(0)));
+    }
+    EXPECT_EQ(scalar(c,
+                     "SELECT count(*) FROM loyalty_members m WHERE (SELECT coalesce(sum(points), "
+                     "0) FROM loyalty_ledger l WHERE l.customer_id = m.customer_id) <> (SELECT "
+                     "balance FROM loyalty_ledger l WHERE l.customer_id = m.customer_id ORDER BY "
+                     "id DESC LIMIT 1)"),
+              0);
+    EXPECT_GE(scalar(c, "SELECT count(DISTINCT tier) FROM loyalty_members"), 2);
     // Weekends busier than mid-week; December busier than February.
     EXPECT_GT(scalar(c,
                      "SELECT count(*) FROM orders WHERE strftime('%w', placed_at / 1000, "

@@ -1,0 +1,289 @@
+// Membership and loyalty over HTTP: enrolment with a checked card number, lost cards, points
+// earned at the till, redeemed with an idempotency key, reversed by returns, the statement, the
+// 360 view, and bad input refused naming the field with nothing written. Parallel requests
+// prove that redemptions never overdraw and a retried checkout never redeems twice.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, sqlite, cli } from "./lib.mjs";
+
+let s;
+let admin;
+let tea;  // 1000 minor
+let pot;  // 5000 minor
+
+function counts() {
+  const [row] = s.sql(
+    "SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM loyalty_ledger) AS ledger, " +
+    "(SELECT count(*) FROM loyalty_members) AS members, (SELECT count(*) FROM loyalty_cards) AS cards, " +
+    "(SELECT count(*) FROM order_requests) AS requests, (SELECT count(*) FROM interactions) AS timeline, " +
+    "(SELECT count(*) FROM audit_log) AS audit");
+  return row;
+}
+
+async function post(path, json, token = admin) {
+  return s.request("POST", path, { token, json });
+}
+
+async function refused(method, path, json, { status, code, field, message }) {
+  const before = counts();
+  const r = await s.request(method, path, { token: admin, json });
+  const what = `${method} ${path} -> ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`;
+  assert.equal(r.status, status, what);
+  assert.equal(r.body.error.code, code, what);
+  assert.equal(r.body.error.field, field, what);
+  if (message) assert.match(r.body.error.message, message, what);
+  assert.deepEqual(counts(), before, `${what}: the database changed`);
+}
+
+function addCustomer(name) {
+  const r = sqlite(s.db,
+    `INSERT INTO customers (name, created_at, updated_at) VALUES ('${name}', 0, 0) RETURNING id`,
+    { json: true });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout)[0].id;
+}
+
+async function enrol(customerId) {
+  const r = await post("/api/v1/loyalty/members", { customer_id: customerId });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+
+async function buy(json) {
+  const r = await post("/api/v1/orders", json);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+
+function ledgerSum(id) {
+  return s.sql(`SELECT coalesce(sum(points), 0) AS n FROM loyalty_ledger WHERE customer_id = ${id}`)[0].n;
+}
+
+async function member(id) {
+  const r = await s.request("GET", `/api/v1/loyalty/members/${id}`, { token: admin });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+}
+
+before(async () => {
+  s = await startServer();
+  admin = await s.signIn(s.adminEmail, s.adminPassword);
+  const p = async (json) => (await post("/api/v1/products", json)).body;
+  tea = await p({ sku: "TEA-1", name: "Tea", price_minor: 1000, currency: "USD" });
+  pot = await p({ sku: "POT-1", name: "Pot", price_minor: 5000, currency: "USD" });
+  // Tiers out of reach, so that every member earns at 100% (tiers are tested in the unit tests).
+  const t = await s.request("PUT", "/api/v1/settings/loyalty_tiers",
+    { token: admin, json: { value: "member:0:100:no; silver:100000000:125:no" } });
+  assert.equal(t.status, 200, JSON.stringify(t.body));
+});
+after(async () => { await s.stop(); });
+
+test("enrolment gives a card with a check digit; a mistyped number fails the check", async () => {
+  const id = addCustomer("Ann Lee");
+  const m = await enrol(id);
+  assert.match(m.card_number, /^8\d{15}$/);
+  assert.equal(m.tier, "member");
+  assert.equal(m.balance, 0);
+  assert.equal(m.benefits.earn_multiplier_pct, 100);
+  const byCard = await s.request("GET", `/api/v1/loyalty/cards/${m.card_number}`, { token: admin });
+  assert.equal(byCard.status, 200);
+  assert.equal(byCard.body.customer_id, id);
+  const digits = m.card_number.split("");
+  digits[6] = String((Number(digits[6]) + 1) % 10);
+  const typo = await s.request("GET", `/api/v1/loyalty/cards/${digits.join("")}`, { token: admin });
+  assert.equal(typo.status, 400);
+  assert.equal(typo.body.error.field, "number");
+  assert.match(typo.body.error.message, /check digit/);
+  // The same check at the till, before anything is written.
+  await refused("POST", "/api/v1/orders",
+    { card_number: digits.join(""), lines: [{ product_id: tea.id, quantity: 1 }] },
+    { status: 400, code: "invalid_argument", field: "card_number", message: /check digit/ });
+  await refused("POST", "/api/v1/loyalty/members", { customer_id: id },
+    { status: 409, code: "conflict", field: "customer_id" });
+  await refused("POST", "/api/v1/loyalty/members", { customer_id: 987654 },
+    { status: 404, code: "not_found", field: "customer_id" });
+  const tl = s.sql(`SELECT count(*) AS n FROM interactions WHERE customer_id = ${id} AND kind = 'loyalty_enrolled'`);
+  assert.equal(tl[0].n, 1);
+});
+
+test("a lost card is replaced: the old number stops working, the points stay", async () => {
+  const id = addCustomer("Lee Card");
+  const m = await enrol(id);
+  const o = await buy({ card_number: m.card_number, lines: [{ product_id: tea.id, quantity: 3 }] });
+  assert.equal(o.customer_id, id);
+  assert.equal(o.points_earned, 30);
+  const r = await post(`/api/v1/loyalty/members/${id}/card`, { reason: "lost at the gym" });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.notEqual(r.body.card_number, m.card_number);
+  assert.equal(r.body.balance, 30);
+  await refused("POST", "/api/v1/orders",
+    { card_number: m.card_number, lines: [{ product_id: tea.id, quantity: 1 }] },
+    { status: 409, code: "conflict", field: "card_number", message: /replaced/ });
+  const ok = await buy({ card_number: r.body.card_number, lines: [{ product_id: tea.id, quantity: 1 }] });
+  assert.equal(ok.customer_id, id);
+});
+
+test("redemption at checkout: a discount on the order and the timeline, refused beyond the balance",
+  async () => {
+    const id = addCustomer("Redeemer");
+    await enrol(id);
+    await buy({ customer_id: id, lines: [{ product_id: pot.id, quantity: 10 }] });  // 500 points
+    assert.equal((await member(id)).balance, 500);
+    const r = await post("/api/v1/orders", { customer_id: id, redeem_points: 300,
+      idempotency_key: "till-1-0001", lines: [{ product_id: tea.id, quantity: 2 }] });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.discount_minor, 300);
+    assert.equal(r.body.total_minor, 1700);
+    assert.deepEqual(r.body.discounts.map((d) => [d.kind, d.amount_minor, d.points]), [["points", 300, 300]]);
+    assert.equal(r.body.points_redeemed, 300);
+    assert.equal(r.body.points_earned, 17);
+    assert.equal(r.body.points_balance, 217);
+    const got = await s.request("GET", `/api/v1/orders/${r.body.id}`, { token: admin });
+    assert.equal(got.body.discounts.length, 1);
+    assert.equal(got.body.lines[0].points_redeemed, 300);
+    const subject = s.sql(`SELECT subject FROM interactions WHERE kind = 'order_placed' AND ref_id = ${r.body.id}`)[0].subject;
+    assert.match(subject, /redeemed 300 points \(-3\.00 USD\); earned 17 points/);
+
+    await refused("POST", "/api/v1/orders", { customer_id: id, redeem_points: 218,
+      idempotency_key: "till-1-0002", lines: [{ product_id: pot.id, quantity: 1 }] },
+    { status: 409, code: "conflict", field: "redeem_points", message: /balance is 217/ });
+    await refused("POST", "/api/v1/orders", { customer_id: id, redeem_points: 10,
+      lines: [{ product_id: pot.id, quantity: 1 }] },
+    { status: 400, code: "invalid_argument", field: "idempotency_key" });
+    await refused("POST", "/api/v1/orders", { customer_id: id, redeem_points: 0,
+      idempotency_key: "k0", lines: [{ product_id: pot.id, quantity: 1 }] },
+    { status: 400, code: "invalid_argument", field: "redeem_points" });
+    await refused("POST", "/api/v1/orders", { redeem_points: 10, idempotency_key: "k1",
+      lines: [{ product_id: pot.id, quantity: 1 }] },
+    { status: 400, code: "invalid_argument", field: "redeem_points" });
+    const stranger = addCustomer("Not a member");
+    await refused("POST", "/api/v1/orders", { customer_id: stranger, redeem_points: 10,
+      idempotency_key: "k2", lines: [{ product_id: pot.id, quantity: 1 }] },
+    { status: 409, code: "conflict", field: "redeem_points", message: /not a loyalty member/ });
+    assert.equal((await member(id)).balance, 217);
+    assert.equal(ledgerSum(id), 217);
+  });
+
+test("parallel redemptions never take the balance below zero", async () => {
+  const id = addCustomer("Parallel");
+  await enrol(id);
+  await buy({ customer_id: id, lines: [{ product_id: pot.id, quantity: 10 }] });  // 500 points
+  // 16 checkouts of one pot (5000), each redeeming 100 points and earning 49 on the 4900 paid:
+  // after 8 of them 500 - 8 x 51 = 92 < 100 are left, so exactly 8 succeed, whatever the
+  // interleaving.
+  const results = await Promise.all(Array.from({ length: 16 }, (_, i) => post("/api/v1/orders",
+    { customer_id: id, redeem_points: 100, idempotency_key: `par-${i}`,
+      lines: [{ product_id: pot.id, quantity: 1 }] })));
+  const statuses = results.map((r) => r.status).sort();
+  assert.equal(statuses.filter((x) => x === 201).length, 8, JSON.stringify(statuses));
+  assert.equal(statuses.filter((x) => x === 409).length, 8, JSON.stringify(statuses));
+  for (const r of results.filter((x) => x.status === 409)) assert.equal(r.body.error.field, "redeem_points");
+  assert.equal((await member(id)).balance, 92);
+  assert.equal(ledgerSum(id), 92);
+  assert.equal(s.sql("SELECT count(*) AS n FROM loyalty_ledger WHERE balance < 0")[0].n, 0);
+});
+
+test("a retried checkout (same idempotency key, in parallel) places and redeems once", async () => {
+  const id = addCustomer("Retry");
+  await enrol(id);
+  await buy({ customer_id: id, lines: [{ product_id: pot.id, quantity: 4 }] });  // 200 points
+  const body = { customer_id: id, redeem_points: 150, idempotency_key: "retry-abc",
+    lines: [{ product_id: tea.id, quantity: 1 }] };
+  const results = await Promise.all(Array.from({ length: 6 }, () => post("/api/v1/orders", body)));
+  const ids = new Set(results.map((r) => r.body.id));
+  assert.equal(ids.size, 1, JSON.stringify(results.map((r) => r.body)));
+  assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 200, 200, 200, 201]);
+  for (const r of results) assert.equal(r.body.points_redeemed, 150);
+  assert.equal(s.sql(`SELECT count(*) AS n FROM loyalty_ledger WHERE customer_id = ${id} AND kind = 'redeem'`)[0].n, 1);
+  assert.equal((await member(id)).balance, 200 - 150 + 8);
+});
+
+test("returns reverse earned points and give back redeemed ones in proportion", async () => {
+  const id = addCustomer("Returner");
+  await enrol(id);
+  await buy({ customer_id: id, lines: [{ product_id: pot.id, quantity: 10 }] });  // 500
+  const o = await buy({ customer_id: id, redeem_points: 400, idempotency_key: "ret-1",
+    lines: [{ product_id: tea.id, quantity: 4 }, { product_id: pot.id, quantity: 1 }] });
+  const teaLine = o.lines[0];
+  assert.equal(teaLine.points_redeemed, 178);
+  assert.equal(teaLine.points_earned, 38);
+  const before = (await member(id)).balance;
+  for (const q of [1, 3]) {
+    const r = await post(`/api/v1/orders/${o.id}/returns`, { lines: [{ order_line_id: teaLine.id, quantity: q }] });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  assert.equal((await member(id)).balance, before - 38 + 178);
+  assert.equal(ledgerSum(id), before - 38 + 178);
+  const st = await s.request("GET", `/api/v1/loyalty/members/${id}/ledger?limit=2`, { token: admin });
+  assert.equal(st.status, 200);
+  assert.deepEqual(st.body.items.map((e) => [e.kind, e.points]), [["reverse", -29], ["reverse", 134]]);
+  assert.ok(st.body.next_cursor);
+  // The statement pages through every entry exactly once.
+  const seen = [];
+  let cursor = null;
+  do {
+    const q = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+    const page = await s.request("GET", `/api/v1/loyalty/members/${id}/ledger?limit=3${q}`, { token: admin });
+    seen.push(...page.body.items.map((e) => e.id));
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  const all = s.sql(`SELECT id FROM loyalty_ledger WHERE customer_id = ${id} ORDER BY id DESC`).map((r) => r.id);
+  assert.deepEqual(seen, all);
+});
+
+test("the 360 view shows card, tier, balance and points expiring soon", async () => {
+  const id = addCustomer("Three Sixty");
+  const m = await enrol(id);
+  // Points earned 710 days ago expire (after 24 months) within the 30-day notice period.
+  const old = new Date(Date.now() - 710 * 86400000).toISOString();
+  await buy({ customer_id: id, placed_at: old, lines: [{ product_id: tea.id, quantity: 5 }] });
+  await post(`/api/v1/loyalty/members/${id}/adjustments`, { points: 120, reason: "welcome" });
+  const v = await s.request("GET", `/api/v1/customers/${id}/360`, { token: admin });
+  assert.equal(v.status, 200);
+  assert.equal(v.body.loyalty.card_number, m.card_number);
+  assert.equal(v.body.loyalty.tier, "member");
+  assert.equal(v.body.loyalty.balance, 170);
+  assert.equal(v.body.loyalty.expiring_points, 50);
+  const other = await s.request("GET", `/api/v1/customers/${addCustomer("No card")}/360`, { token: admin });
+  assert.equal(other.body.loyalty, null);
+});
+
+test("adjustments: a reason is required, a debit cannot overdraw, sales may not adjust", async () => {
+  const id = addCustomer("Adjusted");
+  await enrol(id);
+  const path = `/api/v1/loyalty/members/${id}/adjustments`;
+  await refused("POST", path, { points: 10 }, { status: 400, code: "invalid_argument", field: "reason" });
+  await refused("POST", path, { points: -5, reason: "oops" }, { status: 409, code: "conflict", field: "points" });
+  await refused("POST", path, { points: 10, reason: "x", extra: 1 }, { status: 400, code: "invalid_argument", field: "extra" });
+  await refused("POST", "/api/v1/loyalty/members/999999/adjustments", { points: 10, reason: "x" },
+    { status: 404, code: "not_found", field: "id" });
+  const sales = await s.userWithRole(admin, "sales");
+  const r = await s.request("POST", path, { token: sales.token, json: { points: 10, reason: "x" } });
+  assert.equal(r.status, 403);
+});
+
+test("rapport loyalty expire|review-tiers run the daily jobs on the database", async () => {
+  const id = addCustomer("Expiring");
+  await enrol(id);
+  const old = new Date(Date.now() - 800 * 86400000).toISOString();
+  await buy({ customer_id: id, placed_at: old, lines: [{ product_id: tea.id, quantity: 4 }] });
+  assert.equal((await member(id)).balance, 40);
+  const r = cli(["loyalty", "expire", "--db", s.db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /expired as of .*: \d+ points of \d+ members/);
+  assert.equal((await member(id)).balance, 0);
+  assert.equal(ledgerSum(id), 0);
+  const entry = s.sql(`SELECT kind, points FROM loyalty_ledger WHERE customer_id = ${id} ORDER BY id DESC LIMIT 1`)[0];
+  assert.deepEqual(entry, { kind: "expire", points: -40 });
+  const again = cli(["loyalty", "expire", "--db", s.db]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(ledgerSum(id), 0);
+  const t = cli(["loyalty", "review-tiers", "--db", s.db, "--at", "2099-01-01T00:00:00Z"]);
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stdout, /reviewed as of 2099-01-01.*: \d+ members/);
+  const bad = cli(["loyalty", "expire", "--db", s.db, "--at", "yesterday"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--at/);
+  const missing = cli(["loyalty", "expire", "--db", `${s.db}.nope`]);
+  assert.equal(missing.status, 1);
+});
