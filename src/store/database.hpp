@@ -25,6 +25,8 @@ struct DatabaseOptions {
   std::size_t max_write_group = 256;
 };
 
+class Checkpointer;
+
 class Database {
  public:
   // Opens (and by default migrates) the SQLite database at `path`. Throws rapport::Error with a
@@ -48,6 +50,7 @@ class Database {
   std::uint64_t id_;  // unique per instance: keys the thread-local reader cache
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // declared first: the writer's connection calls it
   std::unique_ptr<Writer> writer_;
 };
 

@@ -18,7 +18,10 @@ void after_commit(std::function<void()> fn) {
 }
 
 Writer::Writer(std::unique_ptr<Connection> conn, std::size_t max_group)
-    : conn_(std::move(conn)), max_group_(max_group), thread_([this] { loop(); }) {}
+    : conn_(std::move(conn)),
+      max_group_(max_group),
+      completer_([this] { complete_loop(); }),
+      thread_([this] { loop(); }) {}
 
 Writer::~Writer() {
   {
@@ -26,7 +29,32 @@ Writer::~Writer() {
     stopping_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  thread_.join();  // runs what is queued; its completions are queued too
+  {
+    std::lock_guard lock(done_mu_);
+    done_stopping_ = true;
+  }
+  done_cv_.notify_all();
+  completer_.join();
+}
+
+void Writer::complete_loop() {
+  std::vector<Completion> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [this] { return done_stopping_ || !done_queue_.empty(); });
+      if (done_queue_.empty()) return;  // stopping and drained
+      batch.swap(done_queue_);
+    }
+    for (auto& c : batch) {
+      try {
+        c.done(c.error);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): a completion must not stop the others
+      }
+    }
+    batch.clear();
+  }
 }
 
 void Writer::submit(Job job, Done done) {
@@ -107,15 +135,15 @@ void Writer::loop() {
       ++commits_;
       jobs_ += group.size();
     }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      std::exception_ptr e = group_error ? group_error : results[i];
-      if (group[i].done) {
-        try {
-          group[i].done(e);
-        } catch (...) {  // NOLINT(bugprone-empty-catch): a completion must not stop the writer
+    {
+      std::lock_guard lock(done_mu_);
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        if (group[i].done) {
+          done_queue_.push_back({std::move(group[i].done), group_error ? group_error : results[i]});
         }
       }
     }
+    done_cv_.notify_one();
     group.clear();
   }
 }

@@ -5,9 +5,9 @@
 // transaction (one fsync for many requests) — each job inside its own SAVEPOINT, so one failed
 // job rolls back alone while the others commit.
 //
-// A job's completion runs only after its group committed durably (or failed), on the writer
-// thread: it must be quick (hand the result to the HTTP layer, which sends it from its own
-// thread).
+// A job's completion runs only after its group committed durably (or failed), in order, on a
+// completion thread of the writer's own: building and sending the HTTP responses of one group
+// overlaps with running the next group instead of delaying it.
 // Thread-safety: submit() and run() may be called from any thread.
 #include <condition_variable>
 #include <cstdint>
@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "store/connection.hpp"
 
@@ -88,6 +89,19 @@ class Writer {
   bool stopping_ = false;
   std::uint64_t commits_ = 0;
   std::uint64_t jobs_ = 0;
+
+  // Completions of committed (or failed) groups, run in order by completer_.
+  struct Completion {
+    Done done;
+    std::exception_ptr error;
+  };
+  void complete_loop();
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::vector<Completion> done_queue_;
+  bool done_stopping_ = false;
+
+  std::thread completer_;  // started before and stopped after thread_
   std::thread thread_;
 };
 

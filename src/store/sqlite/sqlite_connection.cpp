@@ -113,6 +113,17 @@ SqliteConnection::SqliteConnection(const std::string& path, const SqliteOptions&
   // (on a 1M-user store that was a third of the CPU of a GET by id). Writes still go through the
   // WAL; SQLite's default build allows up to 2 GiB here.
   exec("PRAGMA mmap_size=1073741824");
+  if (options.on_wal_commit) {
+    on_wal_commit_ = options.on_wal_commit;
+    // Replaces the automatic checkpoint (which is itself a WAL hook).
+    sqlite3_wal_hook(
+        db_,
+        [](void* self, sqlite3*, const char*, int pages) {
+          static_cast<SqliteConnection*>(self)->on_wal_commit_(pages);
+          return SQLITE_OK;
+        },
+        this);
+  }
 }
 
 SqliteConnection::~SqliteConnection() {

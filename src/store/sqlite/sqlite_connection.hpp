@@ -23,6 +23,9 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
   // FULL: a committed write survives power loss. Tests and benchmarks of bulk loads may lower it.
   bool synchronous_full = true;
+  // When set, called after each commit with the number of pages in the WAL, instead of SQLite's
+  // automatic checkpoint on the committing thread (the caller checkpoints elsewhere).
+  std::function<void(int wal_pages)> on_wal_commit;
 };
 
 class SqliteConnection final : public Connection {
@@ -51,6 +54,7 @@ class SqliteConnection final : public Connection {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::function<void(int)> on_wal_commit_;
   // Looked up by the SQL's text without copying it (transparent hash): prepare() is on every
   // statement's path.
   struct TextHash {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -155,6 +156,26 @@ TEST_F(TempDb, AfterCommitHooksRunOnceCommittedAndNeverForARolledBackJob) {
   // Outside a writer job the hook runs at once.
   after_commit([&] { ran = true; });
   EXPECT_TRUE(ran);
+}
+
+TEST_F(TempDb, TheWalIsCheckpointedIntoTheDatabaseFileOffTheWriterThread) {
+  // The writer's connection does not checkpoint itself (its WAL hook hands that to the
+  // Checkpointer's thread); the committed pages must still reach the database file.
+  Database db(path_);
+  db.writer().run([](Connection& c) { c.exec("CREATE TABLE big (b BLOB)"); });
+  for (int commit = 0; commit < 30; ++commit) {
+    db.writer().run([](Connection& c) {
+      for (int i = 0; i < 100; ++i) execute(c, "INSERT INTO big (b) VALUES (zeroblob(4000))");
+    });
+  }
+  // 3,000 rows of 4 kB: about 3,000 pages, so at least two checkpoints were asked for.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::filesystem::file_size(path_) < 4'000'000 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(std::filesystem::file_size(path_), 4'000'000u);
+  EXPECT_EQ(scalar(db.reader(), "SELECT count(*) FROM big"), 3000);
 }
 
 TEST_F(TempDb, WriterReportsTheJobsError) {
