@@ -5,6 +5,10 @@
 #include <utility>
 #include <variant>
 
+#include <fmt/format.h>
+
+#include "analytics/customer_types.hpp"
+#include "analytics/rfm.hpp"
 #include "app/audit_log.hpp"
 #include "app/contact_normalizer.hpp"
 #include "app/permissions.hpp"
@@ -137,8 +141,48 @@ std::string_view sort_name(CustomerSort s) {
       return "created_at";
     case CustomerSort::kUpdatedAt:
       return "updated_at";
+    case CustomerSort::kClv:
+      return "clv";
+    case CustomerSort::kPAlive:
+      return "p_alive";
+    case CustomerSort::kRevenue:
+      return "revenue";
   }
   return "id";
+}
+
+// The score column a score sort orders by; nullptr for the other sorts.
+const char* score_sort_column(CustomerSort s) {
+  switch (s) {
+    case CustomerSort::kClv:
+      return "s.clv_minor";
+    case CustomerSort::kPAlive:
+      return "s.p_alive";
+    case CustomerSort::kRevenue:
+      return "s.revenue_minor";
+    default:
+      return nullptr;
+  }
+}
+
+// The list's score columns, after kColumns (LEFT JOINed: NULL when the customer has no scores).
+constexpr const char* kScoreBriefColumns =
+    ", s.value_tier, s.rfm_segment, s.customer_type, s.abc_class, s.p_alive, s.clv_minor, "
+    "s.revenue_minor, s.currency";
+constexpr int kScoreBriefFirst = 27;  // the number of columns in kColumns
+
+std::optional<CustomerScoreBrief> read_score_brief(store::Statement& s) {
+  if (s.is_null(kScoreBriefFirst)) return std::nullopt;
+  CustomerScoreBrief b;
+  b.value_tier = std::string(s.get_text(kScoreBriefFirst));
+  b.rfm_segment = std::string(s.get_text(kScoreBriefFirst + 1));
+  b.customer_type = std::string(s.get_text(kScoreBriefFirst + 2));
+  b.abc_class = std::string(s.get_text(kScoreBriefFirst + 3));
+  if (!s.is_null(kScoreBriefFirst + 4)) b.p_alive = s.get_double(kScoreBriefFirst + 4);
+  b.clv_minor = s.get_optional_int(kScoreBriefFirst + 5);
+  b.revenue_minor = s.get_int(kScoreBriefFirst + 6);
+  b.currency = std::string(s.get_text(kScoreBriefFirst + 7));
+  return b;
 }
 
 // ---- rows ----
@@ -219,7 +263,7 @@ TimelineEntry read_entry(store::Statement& s) {
 
 // ---- dynamic queries (identifiers from allow-lists only; values always bound) ----
 
-using Param = std::variant<std::int64_t, std::string>;
+using Param = std::variant<std::int64_t, std::string, double>;
 
 class BoundQuery {
  public:
@@ -229,6 +273,8 @@ class BoundQuery {
     for (const auto& p : params) {
       if (const auto* n = std::get_if<std::int64_t>(&p)) {
         stmt_.bind_int(i++, *n);
+      } else if (const auto* d = std::get_if<double>(&p)) {
+        stmt_.bind_double(i++, *d);
       } else {
         stmt_.bind_text(i++, std::get<std::string>(p));
       }
@@ -609,12 +655,14 @@ void require_customer_exists(store::Connection& conn, std::int64_t id) {
 std::pair<CustomerSort, bool> parse_customer_sort(std::string_view text) {
   bool desc = !text.empty() && text[0] == '-';
   std::string_view name = desc ? text.substr(1) : text;
-  for (auto s : {CustomerSort::kId, CustomerSort::kName, CustomerSort::kCreatedAt,
-                 CustomerSort::kUpdatedAt}) {
+  for (auto s :
+       {CustomerSort::kId, CustomerSort::kName, CustomerSort::kCreatedAt, CustomerSort::kUpdatedAt,
+        CustomerSort::kClv, CustomerSort::kPAlive, CustomerSort::kRevenue}) {
     if (sort_name(s) == name) return {s, desc};
   }
   throw_invalid("sort",
-                "must be one of id, name, created_at, updated_at (prefix '-' for descending)");
+                "must be one of id, name, created_at, updated_at, clv, p_alive, revenue (prefix "
+                "'-' for descending)");
 }
 
 nlohmann::json audit_json(const Customer& c) {
@@ -793,6 +841,54 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
     where += " AND c.kind = ?";
     params.emplace_back(*p.kind);
   }
+  // The latest scores: joined for every row (the list shows them), filtered and sorted on when
+  // asked. A score sort without q is driven by that score's index (customers without the score
+  // are left out, so the cursor never meets a NULL key).
+  const char* score_key = score_sort_column(sort);
+  if (score_key != nullptr && mode != Mode::kTrigram) {
+    from = "customer_scores s CROSS JOIN customers c ON c.id = s.customer_id";
+  } else {
+    from += score_key != nullptr ? " JOIN customer_scores s ON s.customer_id = c.id"
+                                 : " LEFT JOIN customer_scores s ON s.customer_id = c.id";
+  }
+  if (score_key != nullptr) where += std::string(" AND ") + score_key + " IS NOT NULL";
+  auto score_filter = [&](const std::optional<std::string>& value, const char* field,
+                          const char* column, auto known, const char* allowed) {
+    if (!value) return;
+    if (!known(*value)) throw_invalid(field, std::string("must be one of ") + allowed);
+    where += std::string(" AND ") + column + " = ?";
+    params.emplace_back(*value);
+  };
+  score_filter(
+      p.value_tier, "value_tier", "s.value_tier",
+      [](const std::string& v) {
+        return v == "platinum" || v == "gold" || v == "silver" || v == "bronze";
+      },
+      "platinum, gold, silver, bronze");
+  score_filter(
+      p.abc_class, "abc_class", "s.abc_class",
+      [](const std::string& v) { return v == "A" || v == "B" || v == "C"; }, "A, B, C");
+  score_filter(
+      p.rfm_segment, "rfm_segment", "s.rfm_segment",
+      [](const std::string& v) {
+        for (auto seg : analytics::kAllRfmSegments) {
+          if (analytics::rfm_segment_name(seg) == v) return true;
+        }
+        return false;
+      },
+      "Champions, Loyal, Potential loyalist, New, Promising, Need attention, About to sleep, "
+      "At risk, Cannot lose them, Hibernating, Lost");
+  score_filter(
+      p.customer_type, "customer_type", "s.customer_type",
+      [](const std::string& v) {
+        for (auto t :
+             {analytics::CustomerType::kOneTime, analytics::CustomerType::kTransactional,
+              analytics::CustomerType::kRelationship, analytics::CustomerType::kKeyAccount}) {
+          if (analytics::customer_type_name(t) == v) return true;
+        }
+        return false;
+      },
+      "one-time, T-type, R-type, key account");
 
   std::string key_expr;
   switch (sort) {
@@ -806,6 +902,11 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
       break;
     case CustomerSort::kUpdatedAt:
       key_expr = "c.updated_at";
+      break;
+    case CustomerSort::kClv:
+    case CustomerSort::kPAlive:
+    case CustomerSort::kRevenue:
+      key_expr = score_key;
       break;
   }
   const char* cmp = desc ? " < " : " > ";
@@ -824,6 +925,11 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
       Param key;
       if (sort == CustomerSort::kName) {
         key = c.key;
+      } else if (sort == CustomerSort::kPAlive) {
+        char* end = nullptr;
+        double k = std::strtod(c.key.c_str(), &end);
+        if (c.key.empty() || end != c.key.c_str() + c.key.size()) bad_cursor();
+        key = k;
       } else {
         auto k = parse_i64(c.key);
         if (!k) bad_cursor();
@@ -838,8 +944,8 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
   params.emplace_back(static_cast<std::int64_t>(limit + 1));
   // The statement text depends only on which filters are present (allow-listed), so the
   // per-connection statement cache holds a bounded set of them.
-  const std::string sql = std::string("SELECT ") + kColumns + " FROM " + from + " WHERE " + where +
-                          " ORDER BY " + order + " LIMIT ?";
+  const std::string sql = std::string("SELECT ") + kColumns + kScoreBriefColumns + " FROM " + from +
+                          " WHERE " + where + " ORDER BY " + order + " LIMIT ?";
   Page<Customer> page;
   {
     BoundQuery q(conn, sql, params);
@@ -850,10 +956,14 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
         if (sort == CustomerSort::kName) next.key = ascii_lower(last.name);
         if (sort == CustomerSort::kCreatedAt) next.key = std::to_string(last.created_at);
         if (sort == CustomerSort::kUpdatedAt) next.key = std::to_string(last.updated_at);
+        if (sort == CustomerSort::kClv) next.key = std::to_string(*last.scores->clv_minor);
+        if (sort == CustomerSort::kRevenue) next.key = std::to_string(last.scores->revenue_minor);
+        if (sort == CustomerSort::kPAlive) next.key = fmt::format("{}", *last.scores->p_alive);
         page.next_cursor = encode_cursor(next);
         break;
       }
       page.items.push_back(read_row(q.stmt()));
+      page.items.back().scores = read_score_brief(q.stmt());
     }
   }
   for (auto& c : page.items) load_extras(conn, c);

@@ -41,6 +41,18 @@ struct Consent {
   std::optional<std::string> source;
 };
 
+// A customer's latest analytics scores as lists show them (see AnalyticsService for the rest).
+struct CustomerScoreBrief {
+  std::string value_tier;     // platinum | gold | silver | bronze
+  std::string rfm_segment;    // "Champions", ...
+  std::string customer_type;  // "one-time", "T-type", "R-type", "key account"
+  std::string abc_class;      // A | B | C
+  std::optional<double> p_alive;
+  std::optional<std::int64_t> clv_minor;
+  std::int64_t revenue_minor = 0;
+  std::string currency;
+};
+
 struct Customer {
   std::int64_t id = 0;
   std::string kind = "person";
@@ -67,6 +79,8 @@ struct Customer {
   std::optional<TimeMs> deleted_at;
   std::optional<std::int64_t> merged_into;
   std::int64_t version = 1;
+  // Filled by CustomerService::list only; absent when no analytics refresh scored the customer.
+  std::optional<CustomerScoreBrief> scores;
 
   bool live() const { return !deleted_at && !merged_into; }
 };
@@ -101,7 +115,8 @@ struct CustomerInput {
 };
 
 // Sort keys of the list (allow-list); `descending` flips the order.
-enum class CustomerSort { kId, kName, kCreatedAt, kUpdatedAt };
+// The score sorts (clv, p_alive, revenue) list only the customers that have that score.
+enum class CustomerSort { kId, kName, kCreatedAt, kUpdatedAt, kClv, kPAlive, kRevenue };
 enum class DeletedFilter { kLiveOnly, kDeletedOnly, kAny };
 
 struct CustomerListParams {
@@ -118,6 +133,11 @@ struct CustomerListParams {
   std::optional<bool> has_email_consent;
   std::optional<bool> has_sms_consent;
   std::optional<std::string> kind;
+  // Filters on the latest analytics scores (customers never scored match none of them).
+  std::optional<std::string> value_tier;     // platinum | gold | silver | bronze
+  std::optional<std::string> rfm_segment;    // a segment name, e.g. "Champions"
+  std::optional<std::string> customer_type;  // one-time | T-type | R-type | key account
+  std::optional<std::string> abc_class;      // A | B | C
   DeletedFilter deleted = DeletedFilter::kLiveOnly;
   // Default: id, or name for a 1-2 character q (the order its index gives for free).
   std::optional<CustomerSort> sort;

@@ -41,6 +41,20 @@ nlohmann::json customer_json(const app::Customer& c) {
   return out;
 }
 
+nlohmann::json customer_list_item_json(const app::Customer& c) {
+  nlohmann::json out = customer_json(c);
+  if (c.scores) {
+    const app::CustomerScoreBrief& b = *c.scores;
+    out["scores"] = {{"value_tier", b.value_tier},       {"rfm_segment", b.rfm_segment},
+                     {"customer_type", b.customer_type}, {"abc_class", b.abc_class},
+                     {"p_alive", opt(b.p_alive)},        {"clv_minor", opt(b.clv_minor)},
+                     {"revenue_minor", b.revenue_minor}, {"currency", b.currency}};
+  } else {
+    out["scores"] = nullptr;
+  }
+  return out;
+}
+
 nlohmann::json timeline_json(const app::TimelineEntry& e) {
   return {{"id", e.id},
           {"customer_id", e.customer_id},

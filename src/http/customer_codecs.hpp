@@ -11,6 +11,8 @@
 namespace rapport::http {
 
 nlohmann::json customer_json(const app::Customer& c);
+// A list item: the customer and its latest scores ("scores": null when never scored).
+nlohmann::json customer_list_item_json(const app::Customer& c);
 nlohmann::json timeline_json(const app::TimelineEntry& e);
 nlohmann::json customer360_json(const app::Customer360& v);
 nlohmann::json bulk_result_json(const app::BulkResult& r);

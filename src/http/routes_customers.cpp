@@ -156,7 +156,8 @@ void add_customer_routes(RouteTable& routes, Services& s) {
        "/api/v1/customers",
        app::Permission::kCustomersRead,
        {"q", "tag", "city", "country", "owner", "age_group", "created_from", "created_to",
-        "has_email_consent", "has_sms_consent", "kind", "deleted", "sort", "cursor", "limit"},
+        "has_email_consent", "has_sms_consent", "kind", "value_tier", "rfm_segment",
+        "customer_type", "abc_class", "deleted", "sort", "cursor", "limit"},
        BodyKind::kNone,
        [&s](const std::shared_ptr<Exchange>& ex) {
          app::CustomerListParams p;
@@ -174,6 +175,10 @@ void add_customer_routes(RouteTable& routes, Services& s) {
          p.has_email_consent = ex->query_bool("has_email_consent");
          p.has_sms_consent = ex->query_bool("has_sms_consent");
          p.kind = ex->query("kind");
+         p.value_tier = ex->query("value_tier");
+         p.rfm_segment = ex->query("rfm_segment");
+         p.customer_type = ex->query("customer_type");
+         p.abc_class = ex->query("abc_class");
          if (auto d = ex->query("deleted")) {
            if (*d == "false") {
              p.deleted = app::DeletedFilter::kLiveOnly;
@@ -192,7 +197,7 @@ void add_customer_routes(RouteTable& routes, Services& s) {
          }
          p.cursor = ex->query("cursor");
          p.limit = ex->query_int("limit", 1, app::kMaxPageSize);
-         ex->reply(200, page_of(s.customers.list(ex->caller(), p), customer_json));
+         ex->reply(200, page_of(s.customers.list(ex->caller(), p), customer_list_item_json));
        }});
   routes.push_back({"POST",
                     "/api/v1/customers",

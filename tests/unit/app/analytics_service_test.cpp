@@ -8,11 +8,13 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "../analytics/cdnow_data.hpp"
 #include "analytics/clv/bg_nbd.hpp"
+#include "app/customer_service.hpp"
 #include "app/settings.hpp"
 #include "core/error.hpp"
 #include "unit/test_support.hpp"
@@ -203,6 +205,90 @@ TEST_F(AnalyticsStoreTest, RefreshOnCdnowWritesScoresAndReplacesThem) {
   EXPECT_EQ(scores->run_id, second.id);
   EXPECT_EQ(scores->currency, "USD");
   EXPECT_EQ(scores->horizon_months, 12);
+}
+
+TEST_F(AnalyticsStoreTest, CustomerListsFilterAndSortByTheLatestScores) {
+  load_cdnow();
+  customer(999'999);  // never bought: no scores
+  AnalyticsService service(*db_);
+  RefreshOptions o;
+  o.as_of_day = an::testing::day_number(1997, 9, 30);
+  service.refresh(admin(), o);
+  CustomerService customers(*db_);
+  // Every page of a sort, followed through its cursors.
+  auto all_pages = [&](CustomerListParams p) {
+    std::vector<Customer> out;
+    p.limit = 97;
+    for (;;) {
+      Page<Customer> page = customers.list(admin(), p);
+      out.insert(out.end(), page.items.begin(), page.items.end());
+      if (!page.next_cursor) return out;
+      p.cursor = page.next_cursor;
+    }
+  };
+  auto ids_of = [&](const std::string& sql) {
+    std::vector<std::int64_t> ids;
+    store::Query q(db_->reader(), sql);
+    while (q.step()) ids.push_back(q->get_int(0));
+    return ids;
+  };
+  auto ids = [](const std::vector<Customer>& v) {
+    std::vector<std::int64_t> out;
+    for (const auto& c : v) out.push_back(c.id);
+    return out;
+  };
+  CustomerListParams by_clv;
+  by_clv.sort = CustomerSort::kClv;
+  by_clv.descending = true;
+  auto clv = all_pages(by_clv);
+  EXPECT_EQ(ids(clv), ids_of("SELECT customer_id FROM customer_scores ORDER BY clv_minor DESC, "
+                             "customer_id DESC"));
+  ASSERT_TRUE(clv.front().scores && clv.front().scores->clv_minor);
+  EXPECT_EQ(*clv.front().scores->clv_minor, count("SELECT max(clv_minor) FROM customer_scores"));
+  // p_alive is a REAL: its cursor key must survive the round trip exactly.
+  CustomerListParams by_p_alive;
+  by_p_alive.sort = CustomerSort::kPAlive;
+  EXPECT_EQ(ids(all_pages(by_p_alive)),
+            ids_of("SELECT customer_id FROM customer_scores ORDER BY p_alive, customer_id"));
+  CustomerListParams by_revenue;
+  by_revenue.sort = CustomerSort::kRevenue;
+  by_revenue.descending = true;
+  by_revenue.value_tier = "gold";
+  auto gold = all_pages(by_revenue);
+  EXPECT_EQ(ids(gold), ids_of("SELECT customer_id FROM customer_scores WHERE value_tier = 'gold' "
+                              "ORDER BY revenue_minor DESC, customer_id DESC"));
+  EXPECT_FALSE(gold.empty());
+  CustomerListParams champions;
+  champions.rfm_segment = "Champions";
+  champions.abc_class = "A";
+  auto champs = all_pages(champions);
+  EXPECT_EQ(ids(champs), ids_of("SELECT customer_id FROM customer_scores WHERE rfm_segment = "
+                                "'Champions' AND abc_class = 'A' ORDER BY customer_id"));
+  for (const auto& c : champs) EXPECT_EQ(c.scores->rfm_segment, "Champions");
+  // The plain list still lists everyone, the unscored customer with no scores.
+  auto everyone = all_pages({});
+  EXPECT_EQ(everyone.size(), 2358u);
+  EXPECT_EQ(everyone.back().id, 999'999);
+  EXPECT_FALSE(everyone.back().scores.has_value());
+  EXPECT_TRUE(everyone.front().scores.has_value());
+  // Unknown values name their field.
+  for (auto [field, set] :
+       std::vector<std::pair<std::string, std::function<void(CustomerListParams&)>>>{
+           {"value_tier", [](CustomerListParams& p) { p.value_tier = "diamond"; }},
+           {"rfm_segment", [](CustomerListParams& p) { p.rfm_segment = "champions"; }},
+           {"customer_type", [](CustomerListParams& p) { p.customer_type = "vip"; }},
+           {"abc_class", [](CustomerListParams& p) { p.abc_class = "D"; }}}) {
+    CustomerListParams p;
+    set(p);
+    try {
+      customers.list(admin(), p);
+      ADD_FAILURE() << field << " accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.field(), field);
+    }
+  }
+  EXPECT_THROW(parse_customer_sort("clv_minor"), Error);
+  EXPECT_EQ(parse_customer_sort("-p_alive"), std::make_pair(CustomerSort::kPAlive, true));
 }
 
 TEST_F(AnalyticsStoreTest, MoneyMovementsFollowTheStatedRules) {
