@@ -61,6 +61,11 @@ INSERT INTO order_discounts (order_id, kind, amount_minor, points, reason) VALUE
 INSERT INTO customer_notices (customer_id, kind, subject, points, due_at, created_at)
   VALUES (1, 'points_expiring', '20 loyalty points expire by 1972-01-01', 20, 63072000000, 3);
 INSERT INTO job_state (name, value) VALUES ('loyalty_expiry_until', 3);
+INSERT INTO promotions (id, name, scope, category_id, percent_off, points_multiplier_pct, stackable, starts_at, ends_at, created_at, updated_at)
+  VALUES (1, '茶叶周', 'category', 1, 15, 200, 0, 0, 86400000, 0, 0);
+INSERT INTO coupons (id, code, customer_id, amount_off_minor, min_spend_minor, max_uses, max_uses_per_customer, uses, starts_at, ends_at, created_at)
+  VALUES (1, 'WELCOME-1', 1, 500, 2000, 1, 1, 1, 0, 86400000, 0);
+INSERT INTO coupon_redemptions (coupon_id, order_id, customer_id, amount_minor, at) VALUES (1, 1, 1, 500, 1);
 SQL
 out=tests/fixtures/schema/$(printf 'v%04d.sql' "$v")
 {

@@ -3,7 +3,11 @@
 -- with the running credits, debits and balance every entry carries. The first lots were earned
 -- p.age_days ago; with 24-month (730-day) expiry, age_days = 730 + 7 x entries puts every lot
 -- past due (the worst case for the daily expiry job). Expects a TEMP table p (members, entries, now_ms,
--- age_days) and a demo database with an admin.
+-- age_days) and a demo database with an admin. Generated without a journal and without fsync
+-- (a bench fixture), then back to WAL as the server runs.
+PRAGMA journal_mode = DELETE;
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -1000000;
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n, p WHERE i < p.members)
 INSERT INTO customers (id, name, created_at, updated_at)
@@ -36,3 +40,4 @@ INSERT INTO loyalty_ledger (customer_id, at, kind, points, balance, credits_tota
   FROM customers c, e, p ORDER BY c.id, e.j;
 COMMIT;
 ANALYZE;
+PRAGMA journal_mode = WAL;

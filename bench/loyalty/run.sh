@@ -10,6 +10,7 @@
 # Usage: bench/loyalty/run.sh path/to/rapport [MEMBERS] [ENTRIES] [DURATION_S] [CONNECTIONS] [THREADS]
 #   Needs wrk, sqlite3, curl and jq. Prints `uptime` before and after each part.
 #   DB=file keeps the generated database there (and reuses it when it exists; part 4 changes it).
+#   GEN_ONLY=1 stops after generating it.
 set -euo pipefail
 bin=$(realpath "${1:?usage: run.sh path/to/rapport [MEMBERS] [ENTRIES] [DURATION_S] [CONNECTIONS] [THREADS]}")
 members=${2:-1000000}
@@ -46,6 +47,7 @@ COMMIT;
 SQL
   echo "== generated in $(( $(date +%s) - start )) s: $(sqlite3 "$db" 'SELECT count(*) FROM loyalty_members') members, $(sqlite3 "$db" 'SELECT count(*) FROM loyalty_ledger') ledger entries, $(du -h "$db" | cut -f1)"
 fi
+if [ -n "${GEN_ONLY:-}" ]; then exit 0; fi
 email=$(sed -n 's/^admin sign-in: //p' "$db.demo.txt")
 password=$(sed -n 's/^admin password: //p' "$db.demo.txt")
 first_product=$(sqlite3 "$db" "SELECT min(id) FROM products WHERE sku LIKE 'BENCH-%'")

@@ -1333,6 +1333,7 @@ class Generator {
     write_interactions();
     write_tickets();
     write_loyalty();
+    write_promotions();
 
     record_audit(conn_, caller_, "generate", "demo_store", std::to_string(o_.seed), nullptr,
                  {{"seed", o_.seed},
@@ -1406,6 +1407,52 @@ class Generator {
       }
       reevaluate_tier(conn_, caller_, cfg, c.id, now_);
       ++sum_.loyalty_members;
+    }
+  }
+
+  // Promotions (a 6.18 sale in the past, this month's tea week and a double points weekend ahead)
+  // and coupons (a public welcome code, one personal code for each of the first members).
+  void write_promotions() {
+    const TimeMs day = kDayMs;
+    auto promo = [&](const char* name, const char* scope, std::optional<std::int64_t> category,
+                     std::int64_t min_basket, std::int64_t pct, std::int64_t points_pct,
+                     bool stackable, TimeMs from, TimeMs to) {
+      store::execute(conn_,
+                     "INSERT INTO promotions (name, scope, category_id, min_basket_minor, "
+                     "percent_off, points_multiplier_pct, stackable, starts_at, ends_at, "
+                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     std::string(name), std::string(scope), category, min_basket, pct, points_pct,
+                     stackable, from, to, from - day, from - day);
+    };
+    promo("6.18 sale: 10% off baskets over 200", "basket", std::nullopt, 20000, 10, 100, false,
+          now_ - 160 * day, now_ - 150 * day);
+    std::optional<std::int64_t> category;
+    {
+      store::Query c(conn_, "SELECT min(id) FROM categories WHERE parent_id IS NULL");
+      if (c.step()) category = c->get_optional_int(0);
+    }
+    if (category) {
+      promo("Category week: 15% off", "category", category, 0, 15, 100, true, now_ - 3 * day,
+            now_ + 4 * day);
+    }
+    promo("Double points weekend", "basket", std::nullopt, 0, 0, 200, true, now_ + 5 * day,
+          now_ + 7 * day);
+    store::execute(conn_,
+                   "INSERT INTO coupons (code, percent_off, min_spend_minor, max_uses, "
+                   "max_uses_per_customer, starts_at, ends_at, created_at) VALUES ('WELCOME10', "
+                   "10, 5000, 100000, 1, ?, ?, ?)",
+                   now_ - 30 * day, now_ + 335 * day, now_ - 30 * day);
+    int personal = 0;
+    store::Query q(conn_, "SELECT customer_id FROM loyalty_members ORDER BY customer_id LIMIT 50");
+    std::vector<std::int64_t> members;
+    while (q.step()) members.push_back(q->get_int(0));
+    for (std::int64_t id : members) {
+      store::execute(conn_,
+                     "INSERT INTO coupons (code, customer_id, amount_off_minor, max_uses, "
+                     "max_uses_per_customer, starts_at, ends_at, created_at) VALUES (?, ?, 1000, "
+                     "1, 1, ?, ?, ?)",
+                     "BDAY-" + std::to_string(1000 + ++personal), id, now_ - 10 * day,
+                     now_ + 50 * day, now_ - 10 * day);
     }
   }
 

@@ -7,11 +7,14 @@
 
 #include "app/audit_log.hpp"
 #include "app/bulk_errors.hpp"
+#include "app/coupon_service.hpp"
 #include "app/keyset_cursor.hpp"
 #include "app/loyalty_service.hpp"
 #include "app/permissions.hpp"
 #include "app/product_service.hpp"
+#include "app/promotion_service.hpp"
 #include "app/timeline.hpp"
+#include "core/discount_rules.hpp"
 #include "core/error.hpp"
 #include "core/loyalty_rules.hpp"
 #include "core/money.hpp"
@@ -28,6 +31,8 @@ struct PreparedOrder {
   std::vector<std::optional<std::int64_t>> line_categories;  // for earn multipliers
   std::optional<std::int64_t> redeem_points;
   std::optional<std::string> idempotency_key;
+  std::optional<std::string> coupon_code;  // normalised
+  std::int64_t promotion_multiplier_pct = 100;
   std::string prefix;  // of field names in errors
 };
 
@@ -142,6 +147,7 @@ PreparedOrder prepare_order(store::Connection& conn, const Caller& caller, NewOr
   std::unordered_map<std::int64_t, ProductRow> by_id;
   std::unordered_map<std::string, std::int64_t> id_of_sku;
   std::vector<OrderLineInput> inputs;
+  std::vector<std::int64_t> shelf_prices;
   inputs.reserve(in.lines.size());
   o.lines.reserve(in.lines.size());
   for (std::size_t i = 0; i < in.lines.size(); ++i) {
@@ -199,6 +205,23 @@ PreparedOrder prepare_order(store::Connection& conn, const Caller& caller, NewOr
     inputs.push_back({line.quantity, line.unit_price_minor, line.discount_minor});
     o.lines.push_back(std::move(line));
     prep.line_categories.push_back(product->category_id);
+    shelf_prices.push_back(product->price_minor);
+  }
+  // Validated as given (so an impossible amount is refused as such), then price-matched: a unit
+  // price above the shelf price is charged the shelf price.
+  compute_order_amounts(inputs, prefix + "lines");
+  for (std::size_t i = 0; i < o.lines.size(); ++i) {
+    OrderLine& l = o.lines[i];
+    if (l.unit_price_minor <= shelf_prices[i]) continue;
+    const std::int64_t over = (l.unit_price_minor - shelf_prices[i]) * l.quantity;
+    o.discounts.push_back({"price_match", over, std::nullopt,
+                           "Price match: " + format_money(l.unit_price_minor, o.currency) +
+                               " charged, shelf price " + format_money(shelf_prices[i], o.currency),
+                           l.line_no});
+    l.unit_price_minor = shelf_prices[i];
+    inputs[i].unit_price_minor = shelf_prices[i];
+    inputs[i].discount_minor = std::min(inputs[i].discount_minor, l.quantity * shelf_prices[i]);
+    l.discount_minor = inputs[i].discount_minor;
   }
   const OrderAmounts amounts = compute_order_amounts(inputs, prefix + "lines");
   for (std::size_t i = 0; i < o.lines.size(); ++i)
@@ -206,6 +229,69 @@ PreparedOrder prepare_order(store::Connection& conn, const Caller& caller, NewOr
   o.subtotal_minor = amounts.subtotal_minor;
   o.discount_minor = amounts.discount_minor;
   o.total_minor = amounts.total_minor;
+
+  // Promotions in effect when the order is placed.
+  const std::vector<PromotionRule> promotions = promotions_in_effect(conn, o.placed_at);
+  std::optional<std::int64_t> blocks_coupon;
+  if (!promotions.empty()) {
+    // Each line's category and those above it (a category promotion covers its subtree).
+    std::unordered_map<std::int64_t, std::vector<std::int64_t>> paths;
+    auto path_of = [&](std::optional<std::int64_t> category) {
+      std::vector<std::int64_t> path;
+      if (!category) return path;
+      auto it = paths.find(*category);
+      if (it != paths.end()) return it->second;
+      std::optional<std::int64_t> at = category;
+      while (at && path.size() < 64) {
+        path.push_back(*at);
+        store::Query q(conn, "SELECT parent_id FROM categories WHERE id = ?", *at);
+        at = q.step() ? q->get_optional_int(0) : std::nullopt;
+      }
+      paths.emplace(*category, path);
+      return path;
+    };
+    std::vector<DiscountLine> lines;
+    lines.reserve(o.lines.size());
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      lines.push_back({o.lines[i].product_id, path_of(prep.line_categories[i]), o.lines[i].quantity,
+                       o.lines[i].total_minor});
+    }
+    const PromotionOutcome out = apply_promotions(lines, promotions);
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      o.lines[i].discount_minor += out.line_discounts[i];
+      o.lines[i].total_minor -= out.line_discounts[i];
+      o.discount_minor += out.line_discounts[i];
+      o.total_minor -= out.line_discounts[i];
+    }
+    for (const auto& a : out.applied) {
+      const auto* rule = &promotions.front();
+      for (const auto& p : promotions) {
+        if (p.id == a.promotion_id) rule = &p;
+      }
+      std::optional<int> line_no;
+      if (a.line) line_no = o.lines[*a.line].line_no;
+      o.discounts.push_back({"promotion", a.amount_minor, std::nullopt,
+                             "Promotion #" + std::to_string(rule->id) + " " + rule->name, line_no});
+    }
+    prep.promotion_multiplier_pct = out.points_multiplier_pct;
+    blocks_coupon = out.blocks_coupon;
+  }
+  if (in.coupon_code) {
+    const std::string field = prefix + "coupon_code";
+    const std::string code = check_coupon_code(field, *in.coupon_code);
+    auto coupon = find_coupon(conn, code);
+    if (!coupon) throw_not_found("no coupon with code " + code, field);
+    if (blocks_coupon) {
+      throw_conflict("promotion #" + std::to_string(*blocks_coupon) +
+                         " applies to this order and does not combine with coupons",
+                     field);
+    }
+    // Checked again on the writer against the committed uses; this refuses early.
+    check_coupon_usable(field, coupon->terms, o.placed_at, o.customer_id, o.total_minor,
+                        coupon->uses,
+                        o.customer_id ? coupon_uses_by(conn, coupon->id, *o.customer_id) : 0);
+    prep.coupon_code = code;
+  }
   return prep;
 }
 
@@ -296,6 +382,28 @@ Order insert_order(store::Connection& conn, const Caller& caller, PreparedOrder 
   std::optional<LedgerEntry> redeemed;
   std::vector<std::int64_t> line_redeemed_minor(o.lines.size(), 0);
   if (member) cfg = load_loyalty_config(conn);
+  std::optional<Coupon> coupon;
+  std::int64_t coupon_value = 0;
+  if (prep.coupon_code) {
+    const std::string field = prep.prefix + "coupon_code";
+    coupon = find_coupon(conn, *prep.coupon_code);
+    if (!coupon) throw_not_found("no coupon with code " + *prep.coupon_code, field);
+    check_coupon_usable(field, coupon->terms, o.placed_at, o.customer_id, o.total_minor,
+                        coupon->uses,
+                        o.customer_id ? coupon_uses_by(conn, coupon->id, *o.customer_id) : 0);
+    const std::int64_t value = coupon_discount(coupon->terms, o.total_minor);
+    coupon_value = value;
+    std::vector<std::int64_t> totals;
+    for (const auto& l : o.lines) totals.push_back(l.total_minor);
+    const auto parts = allocate_proportionally(value, totals);
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      o.lines[i].discount_minor += parts[i];
+      o.lines[i].total_minor -= parts[i];
+    }
+    o.discount_minor += value;
+    o.total_minor -= value;
+    o.discounts.push_back({"coupon", value, std::nullopt, "Coupon " + coupon->code, std::nullopt});
+  }
   if (prep.redeem_points) {
     if (!member) {
       throw_conflict("customer " + std::to_string(*o.customer_id) + " is not a loyalty member",
@@ -325,9 +433,32 @@ Order insert_order(store::Connection& conn, const Caller& caller, PreparedOrder 
                    *prep.idempotency_key, o.id, o.created_at);
   }
   std::string loyalty_note;
+  for (const auto& d : o.discounts) {
+    std::optional<std::int64_t> line_id;
+    if (d.line_no) line_id = o.lines[static_cast<std::size_t>(*d.line_no - 1)].id;
+    store::execute(conn,
+                   "INSERT INTO order_discounts (order_id, order_line_id, kind, amount_minor, "
+                   "points, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                   o.id, line_id, d.kind, d.amount_minor, d.points, d.reason);
+    if (d.kind != "points") {
+      loyalty_note += "; " + d.reason + " -" + format_money(d.amount_minor, o.currency);
+    }
+  }
+  if (coupon) {
+    // The limit holds under concurrent checkouts: this job runs alone on the one writer, and the
+    // guard (with the schema's CHECK) refuses a use beyond it.
+    if (store::execute(conn, "UPDATE coupons SET uses = uses + 1 WHERE id = ? AND uses < max_uses",
+                       coupon->id) != 1) {
+      throw_conflict("the coupon is used up", prep.prefix + "coupon_code");
+    }
+    store::execute(conn,
+                   "INSERT INTO coupon_redemptions (coupon_id, order_id, customer_id, "
+                   "amount_minor, at) VALUES (?, ?, ?, ?, ?)",
+                   coupon->id, o.id, o.customer_id, coupon_value, o.placed_at);
+  }
   if (member) {
     if (prep.redeem_points) {
-      const auto& d = o.discounts.back();
+      const auto& d = o.discounts.back();  // the points discount is applied last
       NewLedgerEntry n;
       n.customer_id = *o.customer_id;
       n.kind = "redeem";
@@ -338,15 +469,12 @@ Order insert_order(store::Connection& conn, const Caller& caller, PreparedOrder 
       n.at = o.placed_at;
       // Throws conflict when the balance (read here, on the one writer) is short.
       redeemed = append_ledger(conn, caller, *cfg, std::move(n), prep.prefix + "redeem_points");
-      store::execute(conn,
-                     "INSERT INTO order_discounts (order_id, kind, amount_minor, points, reason) "
-                     "VALUES (?, ?, ?, ?, ?)",
-                     o.id, d.kind, d.amount_minor, d.points, d.reason);
       loyalty_note += "; redeemed " + std::to_string(o.points_redeemed) + " points (-" +
                       format_money(d.amount_minor, o.currency) + ")";
     }
     EarnRules rules = cfg->earn;
     rules.tier_multiplier_pct = member_earn_multiplier(conn, *cfg, *o.customer_id);
+    rules.promotion_multiplier_pct = prep.promotion_multiplier_pct;
     std::vector<EarnLine> earn_lines;
     earn_lines.reserve(o.lines.size());
     for (std::size_t i = 0; i < o.lines.size(); ++i) {
@@ -470,12 +598,15 @@ Order load_order(store::Connection& conn, std::int64_t id, const std::string& fi
     }
   }
   store::Query q(conn,
-                 "SELECT kind, amount_minor, points, reason FROM order_discounts WHERE order_id = "
-                 "? ORDER BY id",
+                 "SELECT d.kind, d.amount_minor, d.points, d.reason, l.line_no FROM "
+                 "order_discounts d LEFT JOIN order_lines l ON l.id = d.order_line_id WHERE "
+                 "d.order_id = ? ORDER BY d.id",
                  id);
   while (q.step()) {
+    std::optional<int> line_no;
+    if (!q->is_null(4)) line_no = static_cast<int>(q->get_int(4));
     o.discounts.push_back({std::string(q->get_text(0)), q->get_int(1), q->get_optional_int(2),
-                           std::string(q->get_text(3))});
+                           std::string(q->get_text(3)), line_no});
   }
   return o;
 }

@@ -5,6 +5,11 @@
 // Placing an order is one transaction: the order, its lines, an 'order_placed' entry in the
 // customer's timeline (when there is a customer) and an audit entry.
 //
+// Discounts, in this order: a price match (a unit price given above the product's shelf price
+// is charged the shelf price), the promotions in effect at placed_at (app/promotion_service,
+// stacking per core/discount_rules), a coupon (limits checked on the writer: concurrent checkouts
+// never use it beyond them), then points. Each is recorded on the order (order_discounts) and
+// named in its timeline entry.
 // When the customer is a loyalty member, the same transaction redeems the points asked for
 // (checked against the balance on the writer: concurrent checkouts never overdraw), allocates
 // their value over the lines as discount, earns points on what is paid (core/loyalty_rules),
@@ -46,13 +51,15 @@ struct OrderLine {
   std::int64_t points_redeemed = 0;  // points redeemed, allocated to this line by its total
 };
 
-// A discount applied to the order beyond the lines' own: points redeemed (kind "points"), with
-// the amount taken off and its reason.
+// A discount applied to the order beyond the lines' own: a price match (kind "price_match", on
+// a line), a promotion ("promotion", on a line or the basket), a coupon ("coupon") or points
+// redeemed ("points"), with the amount taken off and its reason.
 struct OrderDiscount {
   std::string kind;
   std::int64_t amount_minor = 0;
   std::optional<std::int64_t> points;
   std::string reason;
+  std::optional<int> line_no;  // a line's discount; nullopt: the order's (spread over lines)
 };
 
 struct Order {
@@ -97,6 +104,7 @@ struct NewOrder {
   std::optional<std::string> card_number;
   std::optional<std::int64_t> redeem_points;
   std::optional<std::string> idempotency_key;
+  std::optional<std::string> coupon_code;
 };
 
 inline constexpr std::size_t kMaxIdempotencyKey = 100;

@@ -58,6 +58,8 @@ std::string_view permission_name(Permission p) noexcept {
       return "loyalty.write";
     case Permission::kLoyaltyAdjust:
       return "loyalty.adjust";
+    case Permission::kPromotionsWrite:
+      return "promotions.write";
   }
   return "unknown";
 }
@@ -107,6 +109,7 @@ bool allowed(Role role, Permission p) noexcept {
     case Permission::kLoyaltyWrite:
       return role != Role::kAnalyst;
     case Permission::kLoyaltyAdjust:
+    case Permission::kPromotionsWrite:
       return role == Role::kAdmin || role == Role::kManager;
   }
   return false;

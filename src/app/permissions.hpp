@@ -39,9 +39,10 @@ enum class Permission {
   kServiceSettings,  // create and edit queues and SLA policies
   // Loyalty (issue 7): everyone sees members and statements; those who serve customers enrol
   // them and replace lost cards; only managers and admins adjust points by hand.
-  kLoyaltyRead,    // members, cards, tiers, points statements
-  kLoyaltyWrite,   // enrol customers, replace cards
-  kLoyaltyAdjust,  // manual point adjustments
+  kLoyaltyRead,      // members, cards, tiers, points statements
+  kLoyaltyWrite,     // enrol customers, replace cards
+  kLoyaltyAdjust,    // manual point adjustments
+  kPromotionsWrite,  // create and end promotions, issue coupons (reading them is loyalty.read)
 };
 
 std::string_view permission_name(Permission p) noexcept;

@@ -84,7 +84,8 @@ nlohmann::json to_json(const app::Order& o, bool with_lines) {
       discounts.push_back({{"kind", d.kind},
                            {"amount_minor", d.amount_minor},
                            {"points", opt(d.points)},
-                           {"reason", d.reason}});
+                           {"reason", d.reason},
+                           {"line_no", opt(d.line_no)}});
     }
     j["discounts"] = std::move(discounts);
     j["points_earned"] = o.points_earned;
@@ -151,6 +152,7 @@ app::NewOrder read_new_order(const nlohmann::json& body, const std::string& path
   o.card_number = r.optional_string("card_number", 40);
   o.redeem_points = r.optional_int("redeem_points", INT64_MIN, INT64_MAX);
   o.idempotency_key = r.optional_string("idempotency_key", app::kMaxIdempotencyKey);
+  o.coupon_code = r.optional_string("coupon_code", 40);
   const nlohmann::json* lines = read_array(r, "lines", kMaxOrderLines, "lines");
   if (lines == nullptr) throw_invalid(r.field_path("lines"), "is required");
   const std::string lines_path = r.field_path("lines");

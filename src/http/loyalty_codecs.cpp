@@ -1,5 +1,7 @@
 #include "http/loyalty_codecs.hpp"
 
+#include "core/error.hpp"
+#include "core/money.hpp"
 #include "http/codecs.hpp"
 #include "http/json_reader.hpp"
 
@@ -65,6 +67,93 @@ AdjustmentBody read_adjustment(const nlohmann::json& body) {
   a.reason = r.required_string("reason", app::kMaxLedgerReason);
   r.finish();
   return a;
+}
+
+namespace {
+
+TimeMs required_time(ObjectReader& r, const char* key) {
+  const std::string text = r.required_string(key, 40);
+  auto t = parse_time(text);
+  if (!t) throw_invalid(r.field_path(key), "must be an RFC 3339 time such as 2026-12-01T00:00:00Z");
+  return *t;
+}
+
+}  // namespace
+
+nlohmann::json promotion_json(const app::Promotion& p) {
+  return {{"id", p.rule.id},
+          {"name", p.rule.name},
+          {"scope", std::string(promotion_scope_name(p.rule.scope))},
+          {"product_id", opt(p.rule.product_id)},
+          {"category_id", opt(p.rule.category_id)},
+          {"min_basket_minor", p.rule.min_basket_minor},
+          {"percent_off", p.rule.percent_off},
+          {"amount_off_minor", p.rule.amount_off_minor},
+          {"points_multiplier_pct", p.rule.points_multiplier_pct},
+          {"stackable", p.rule.stackable},
+          {"starts_at", format_time(p.starts_at)},
+          {"ends_at", format_time(p.ends_at)},
+          {"active", p.active},
+          {"created_at", format_time(p.created_at)}};
+}
+
+nlohmann::json coupon_json(const app::Coupon& c) {
+  return {{"id", c.id},
+          {"code", c.code},
+          {"customer_id", opt(c.terms.customer_id)},
+          {"percent_off", c.terms.percent_off},
+          {"amount_off_minor", c.terms.amount_off_minor},
+          {"min_spend_minor", c.terms.min_spend_minor},
+          {"max_uses", c.terms.max_uses},
+          {"max_uses_per_customer", c.terms.max_uses_per_customer},
+          {"uses", c.uses},
+          {"starts_at", format_time(c.terms.starts_at)},
+          {"ends_at", format_time(c.terms.ends_at)},
+          {"created_at", format_time(c.created_at)}};
+}
+
+app::Promotion read_new_promotion(const nlohmann::json& body) {
+  ObjectReader r(body);
+  app::Promotion p;
+  p.rule.name = r.required_string("name", app::kMaxPromotionName);
+  const std::string scope = r.required_string("scope", 20);
+  auto s = parse_promotion_scope(scope);
+  if (!s) throw_invalid("scope", "must be product, category or basket");
+  p.rule.scope = *s;
+  p.rule.product_id = r.optional_int("product_id", 1, INT64_MAX);
+  p.rule.category_id = r.optional_int("category_id", 1, INT64_MAX);
+  p.rule.min_basket_minor = r.optional_int("min_basket_minor", 0, kMaxMoneyMinor).value_or(0);
+  p.rule.percent_off = r.optional_int("percent_off", INT64_MIN, INT64_MAX).value_or(0);
+  p.rule.amount_off_minor = r.optional_int("amount_off_minor", 0, kMaxMoneyMinor).value_or(0);
+  p.rule.points_multiplier_pct =
+      r.optional_int("points_multiplier_pct", INT64_MIN, INT64_MAX).value_or(100);
+  p.rule.stackable = r.optional_bool("stackable").value_or(true);
+  p.starts_at = required_time(r, "starts_at");
+  p.ends_at = required_time(r, "ends_at");
+  r.finish();
+  return p;
+}
+
+app::NewCoupons read_new_coupons(const nlohmann::json& body) {
+  ObjectReader r(body);
+  app::NewCoupons c;
+  c.code = r.optional_string("code", 40);
+  c.count = r.optional_int("count", INT64_MIN, INT64_MAX).value_or(1);
+  c.prefix = r.optional_string("prefix", 40).value_or("");
+  c.terms.customer_id = r.optional_int("customer_id", 1, INT64_MAX);
+  c.terms.percent_off = r.optional_int("percent_off", INT64_MIN, INT64_MAX).value_or(0);
+  c.terms.amount_off_minor = r.optional_int("amount_off_minor", 0, kMaxMoneyMinor).value_or(0);
+  c.terms.min_spend_minor = r.optional_int("min_spend_minor", 0, kMaxMoneyMinor).value_or(0);
+  c.terms.max_uses = r.optional_int("max_uses", INT64_MIN, INT64_MAX).value_or(1);
+  c.terms.max_uses_per_customer =
+      r.optional_int("max_uses_per_customer", INT64_MIN, INT64_MAX).value_or(1);
+  c.terms.starts_at = required_time(r, "starts_at");
+  c.terms.ends_at = required_time(r, "ends_at");
+  if (c.code && r.optional_value("count") != nullptr) {
+    throw_invalid("count", "give either code or count");
+  }
+  r.finish();
+  return c;
 }
 
 }  // namespace rapport::http

@@ -3,7 +3,9 @@
 // (unknown fields refused, errors naming the field).
 #include <nlohmann/json.hpp>
 
+#include "app/coupon_service.hpp"
 #include "app/loyalty_service.hpp"
+#include "app/promotion_service.hpp"
 
 namespace rapport::http {
 
@@ -21,5 +23,10 @@ struct AdjustmentBody {
 };
 // {"points": -50, "reason": "..."}
 AdjustmentBody read_adjustment(const nlohmann::json& body);
+
+nlohmann::json promotion_json(const app::Promotion& p);
+nlohmann::json coupon_json(const app::Coupon& c);
+app::Promotion read_new_promotion(const nlohmann::json& body);
+app::NewCoupons read_new_coupons(const nlohmann::json& body);
 
 }  // namespace rapport::http

@@ -91,6 +91,78 @@ void add_loyalty_routes(RouteTable& routes, Services& s) {
                         items.push_back(tier_json(t));
                       ex->reply(200, {{"items", std::move(items)}});
                     }});
+
+  // Promotions and coupons.
+  routes.push_back(
+      {"POST",
+       "/api/v1/promotions",
+       app::Permission::kPromotionsWrite,
+       {},
+       BodyKind::kJson,
+       [&s](const std::shared_ptr<Exchange>& ex) {
+         app::Promotion p = read_new_promotion(ex->json());
+         ex->reply_after<app::Promotion>(
+             s.db.writer(), s.promotions.create(ex->caller(), std::move(p)),
+             [](Exchange& e, app::Promotion& out) {
+               e.reply(201, promotion_json(out),
+                       {{"Location", "/api/v1/promotions/" + std::to_string(out.rule.id)}});
+             });
+       }});
+  routes.push_back(
+      {"GET",
+       "/api/v1/promotions",
+       app::Permission::kLoyaltyRead,
+       {"in_effect_at", "cursor", "limit"},
+       BodyKind::kNone,
+       [&s](const std::shared_ptr<Exchange>& ex) {
+         auto page =
+             s.promotions.list(ex->caller(), query_time(*ex, "in_effect_at"), ex->query("cursor"),
+                               ex->query_int("limit", 1, app::kMaxPageSize));
+         ex->reply(200, list_json(page, [](const app::Promotion& p) { return promotion_json(p); }));
+       }});
+  routes.push_back({"GET",
+                    "/api/v1/promotions/{id}",
+                    app::Permission::kLoyaltyRead,
+                    {},
+                    BodyKind::kNone,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      ex->reply(200,
+                                promotion_json(s.promotions.get(ex->caller(), ex->id_param())));
+                    }});
+  routes.push_back({"DELETE",
+                    "/api/v1/promotions/{id}",
+                    app::Permission::kPromotionsWrite,
+                    {},
+                    BodyKind::kNone,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      ex->reply_after<app::Promotion>(
+                          s.db.writer(), s.promotions.deactivate(ex->caller(), ex->id_param()),
+                          [](Exchange& e, app::Promotion& p) { e.reply(200, promotion_json(p)); });
+                    }});
+  routes.push_back({"POST",
+                    "/api/v1/coupons",
+                    app::Permission::kPromotionsWrite,
+                    {},
+                    BodyKind::kJson,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      app::NewCoupons c = read_new_coupons(ex->json());
+                      ex->reply_after<std::vector<app::Coupon>>(
+                          s.db.writer(), s.coupons.create(ex->caller(), std::move(c)),
+                          [](Exchange& e, std::vector<app::Coupon>& out) {
+                            nlohmann::json items = nlohmann::json::array();
+                            for (const auto& c : out) items.push_back(coupon_json(c));
+                            e.reply(201, {{"items", std::move(items)}});
+                          });
+                    }});
+  routes.push_back({"GET",
+                    "/api/v1/coupons/{code}",
+                    app::Permission::kLoyaltyRead,
+                    {},
+                    BodyKind::kNone,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      ex->reply(200,
+                                coupon_json(s.coupons.get(ex->caller(), ex->path_param("code"))));
+                    }});
 }
 
 }  // namespace rapport::http

@@ -8,10 +8,12 @@
 #include "app/analytics_service.hpp"
 #include "app/auth_service.hpp"
 #include "app/category_service.hpp"
+#include "app/coupon_service.hpp"
 #include "app/customer_service.hpp"
 #include "app/loyalty_service.hpp"
 #include "app/order_service.hpp"
 #include "app/product_service.hpp"
+#include "app/promotion_service.hpp"
 #include "app/queue_service.hpp"
 #include "app/return_service.hpp"
 #include "app/sla_policy_service.hpp"
@@ -48,7 +50,9 @@ struct Services {
         tickets(database),
         queues(database),
         sla_policies(database),
-        loyalty(database) {}
+        loyalty(database),
+        promotions(database),
+        coupons(database) {}
   store::Database& db;
   app::AuthService auth;
   app::UserService users;
@@ -62,6 +66,8 @@ struct Services {
   app::QueueService queues;
   app::SlaPolicyService sla_policies;
   app::LoyaltyService loyalty;
+  app::PromotionService promotions;
+  app::CouponService coupons;
   Metrics metrics;
 };
 

@@ -287,3 +287,87 @@ test("rapport loyalty expire|review-tiers run the daily jobs on the database", a
   const missing = cli(["loyalty", "expire", "--db", `${s.db}.nope`]);
   assert.equal(missing.status, 1);
 });
+
+test("coupons: used at most their limit under parallel checkouts; expired, unknown and used-up ones refused",
+  async () => {
+    const id = addCustomer("Coupon Hunter");
+    const hour = 3600000;
+    const now = Date.now();
+    const iso = (t) => new Date(t).toISOString();
+    const made = await post("/api/v1/coupons", { code: "flash-5", amount_off_minor: 500,
+      max_uses: 4, max_uses_per_customer: 4, min_spend_minor: 1000,
+      starts_at: iso(now - hour), ends_at: iso(now + hour) });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.items[0].code, "FLASH-5");
+    const results = await Promise.all(Array.from({ length: 12 }, () => post("/api/v1/orders",
+      { customer_id: id, coupon_code: "FLASH-5", lines: [{ product_id: tea.id, quantity: 2 }] })));
+    const statuses = results.map((r) => r.status).sort();
+    assert.equal(statuses.filter((x) => x === 201).length, 4, JSON.stringify(statuses));
+    for (const r of results.filter((x) => x.status !== 201)) {
+      assert.equal(r.status, 409);
+      assert.equal(r.body.error.field, "coupon_code");
+    }
+    const won = results.find((r) => r.status === 201).body;
+    assert.equal(won.total_minor, 1500);
+    assert.deepEqual(won.discounts.map((d) => [d.kind, d.amount_minor]), [["coupon", 500]]);
+    const coupon = await s.request("GET", "/api/v1/coupons/flash-5", { token: admin });
+    assert.equal(coupon.body.uses, 4);
+    assert.equal(s.sql("SELECT count(*) AS n FROM coupon_redemptions")[0].n, 4);
+    const subject = s.sql(`SELECT subject FROM interactions WHERE ref_id = ${won.id} AND kind = 'order_placed'`)[0].subject;
+    assert.match(subject, /Coupon FLASH-5 -5\.00 USD/);
+
+    const old = await post("/api/v1/coupons", { code: "OLD-ONE", percent_off: 10,
+      starts_at: iso(now - 2 * hour), ends_at: iso(now - hour) });
+    assert.equal(old.status, 201);
+    await refused("POST", "/api/v1/orders", { customer_id: id, coupon_code: "old-one",
+      lines: [{ product_id: tea.id, quantity: 1 }] },
+    { status: 409, code: "conflict", field: "coupon_code", message: /expired/ });
+    await refused("POST", "/api/v1/orders", { customer_id: id, coupon_code: "NO-SUCH",
+      lines: [{ product_id: tea.id, quantity: 1 }] },
+    { status: 404, code: "not_found", field: "coupon_code" });
+    await refused("POST", "/api/v1/orders", { customer_id: id, coupon_code: "FLASH-5",
+      lines: [{ product_id: tea.id, quantity: 2 }] },
+    { status: 409, code: "conflict", field: "coupon_code", message: /used up/ });
+    await refused("POST", "/api/v1/coupons", { code: "FLASH-5", percent_off: 5,
+      starts_at: iso(now), ends_at: iso(now + hour) },
+    { status: 409, code: "conflict", field: "code" });
+    await refused("POST", "/api/v1/coupons", { percent_off: 5, count: 0,
+      starts_at: iso(now), ends_at: iso(now + hour) },
+    { status: 400, code: "invalid_argument", field: "count" });
+    const gen = await post("/api/v1/coupons", { count: 3, prefix: "VIP-", percent_off: 15,
+      customer_id: id, starts_at: iso(now - hour), ends_at: iso(now + hour) });
+    assert.equal(gen.status, 201);
+    assert.equal(gen.body.items.length, 3);
+    for (const c of gen.body.items) assert.match(c.code, /^VIP-[2-9A-HJKMNP-Z]{8}$/);
+  });
+
+test("promotions and price match: each discount on the order and its timeline entry", async () => {
+  const id = addCustomer("Bargain");
+  const now = Date.now();
+  const iso = (t) => new Date(t).toISOString();
+  const promo = await post("/api/v1/promotions", { name: "Pot week", scope: "product",
+    product_id: pot.id, percent_off: 20, starts_at: iso(now - 60000), ends_at: iso(now + 3600000) });
+  assert.equal(promo.status, 201, JSON.stringify(promo.body));
+  const o = await buy({ customer_id: id, lines: [
+    { product_id: pot.id, quantity: 1 },
+    { product_id: tea.id, quantity: 1, unit_price_minor: 1300 }] });
+  assert.equal(o.lines[1].unit_price_minor, 1000);
+  assert.equal(o.total_minor, 4000 + 1000);
+  assert.deepEqual(o.discounts.map((d) => [d.kind, d.amount_minor, d.line_no]),
+    [["price_match", 300, 2], ["promotion", 1000, 1]]);
+  const subject = s.sql(`SELECT subject FROM interactions WHERE ref_id = ${o.id} AND kind = 'order_placed'`)[0].subject;
+  assert.match(subject, /Price match: 13\.00 USD charged, shelf price 10\.00 USD -3\.00 USD; Promotion #\d+ Pot week -10\.00 USD/);
+  const list = await s.request("GET", `/api/v1/promotions?in_effect_at=${encodeURIComponent(iso(now))}`, { token: admin });
+  assert.ok(list.body.items.some((p) => p.id === promo.body.id));
+  const ended = await s.request("DELETE", `/api/v1/promotions/${promo.body.id}`, { token: admin });
+  assert.equal(ended.status, 200);
+  assert.equal(ended.body.active, false);
+  const after = await buy({ customer_id: id, lines: [{ product_id: pot.id, quantity: 1 }] });
+  assert.equal(after.discount_minor, 0);
+  await refused("POST", "/api/v1/promotions", { name: "Bad", scope: "category", percent_off: 5,
+    starts_at: iso(now), ends_at: iso(now + 1000) },
+  { status: 400, code: "invalid_argument", field: "category_id" });
+  await refused("POST", "/api/v1/promotions", { name: "Bad", scope: "product", product_id: 999999,
+    percent_off: 5, starts_at: iso(now), ends_at: iso(now + 1000) },
+  { status: 404, code: "not_found", field: "product_id" });
+});

@@ -613,6 +613,10 @@ test("real responses have documented statuses and match the documented schemas",
   const M = `/api/v1/loyalty/members/${cust.id}`;
   const loser = await mk({ name: "Doc Loses Cards" });
   const fresh = await mk({ name: "Doc Enrols" });
+  const docPromo = await created("/api/v1/promotions", { name: "Doc basket", scope: "basket",
+    percent_off: 5, starts_at: "2030-01-01T00:00:00Z", ends_at: "2030-02-01T00:00:00Z" });
+  await created("/api/v1/coupons", { code: "DOC-0", amount_off_minor: 100,
+    starts_at: "2030-01-01T00:00:00Z", ends_at: "2030-02-01T00:00:00Z" });
   const badCard = member.card_number.slice(0, 15) + String((Number(member.card_number[15]) + 1) % 10);
   Object.assign(samples, {
     "POST /api/v1/loyalty/members": [
@@ -653,6 +657,45 @@ test("real responses have documented statuses and match the documented schemas",
       [`/api/v1/loyalty/cards/${unusedCard()}`, { token: admin }, 404],
     ],
     "GET /api/v1/loyalty/tiers": [["/api/v1/loyalty/tiers", { token: admin }, 200]],
+    "POST /api/v1/promotions": [
+      ["/api/v1/promotions", { token: admin, json: { name: "Doc promo", scope: "product",
+        product_id: prod.id, percent_off: 10, starts_at: "2030-01-01T00:00:00Z",
+        ends_at: "2030-02-01T00:00:00Z" } }, 201],
+      ["/api/v1/promotions", { token: admin, json: { name: "Doc promo", scope: "category",
+        category_id: 999999, percent_off: 10, starts_at: "2030-01-01T00:00:00Z",
+        ends_at: "2030-02-01T00:00:00Z" } }, 404],
+      ["/api/v1/promotions", { token: admin, json: { name: "Doc promo", scope: "moon" } }, 400],
+      ["/api/v1/promotions", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/promotions", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/promotions": [
+      ["/api/v1/promotions?in_effect_at=2030-01-15&limit=1", { token: admin }, 200],
+      ["/api/v1/promotions?in_effect_at=soon", { token: admin }, 400],
+    ],
+    "GET /api/v1/promotions/{id}": [
+      [`/api/v1/promotions/${docPromo.id}`, { token: admin }, 200],
+      ["/api/v1/promotions/999999", { token: admin }, 404],
+    ],
+    "DELETE /api/v1/promotions/{id}": [
+      [`/api/v1/promotions/${docPromo.id}`, { token: admin }, 200],
+      ["/api/v1/promotions/999999", { token: admin }, 404],
+    ],
+    "POST /api/v1/coupons": [
+      ["/api/v1/coupons", { token: admin, json: { code: "DOC-1", percent_off: 10,
+        starts_at: "2030-01-01T00:00:00Z", ends_at: "2030-02-01T00:00:00Z" } }, 201],
+      ["/api/v1/coupons", { token: admin, json: { code: "DOC-1", percent_off: 10,
+        starts_at: "2030-01-01T00:00:00Z", ends_at: "2030-02-01T00:00:00Z" } }, 409],
+      ["/api/v1/coupons", { token: admin, json: { count: 2, customer_id: 999999, percent_off: 10,
+        starts_at: "2030-01-01T00:00:00Z", ends_at: "2030-02-01T00:00:00Z" } }, 404],
+      ["/api/v1/coupons", { token: admin, json: { percent_off: 10 } }, 400],
+      ["/api/v1/coupons", { token: admin, body: big, headers: JSON_CT }, 413],
+      ["/api/v1/coupons", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
+    ],
+    "GET /api/v1/coupons/{code}": [
+      ["/api/v1/coupons/doc-0", { token: admin }, 200],
+      ["/api/v1/coupons/NONE-SUCH", { token: admin }, 404],
+      ["/api/v1/coupons/x", { token: admin }, 400],
+    ],
   });
   // Rows the analytics samples read (written with SQL: no route is needed).
   const seeded = sqlite(s.db, `INSERT INTO customers (id, name, created_at, updated_at)

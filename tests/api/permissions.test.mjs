@@ -107,6 +107,12 @@ const TABLE = {
   "POST /api/v1/loyalty/members/{id}/adjustments": ["admin", "manager"],
   "GET /api/v1/loyalty/cards/{number}": ALL,
   "GET /api/v1/loyalty/tiers": ALL,
+  "POST /api/v1/promotions": ["admin", "manager"],
+  "GET /api/v1/promotions": ALL,
+  "GET /api/v1/promotions/{id}": ALL,
+  "DELETE /api/v1/promotions/{id}": ["admin", "manager"],
+  "POST /api/v1/coupons": ["admin", "manager"],
+  "GET /api/v1/coupons/{code}": ALL,
 };
 
 let s;
@@ -321,6 +327,22 @@ function plausible(key, role) {
       return { method: "GET", path: `/api/v1/loyalty/cards/${loyal.card}`, ok: 200 };
     case "GET /api/v1/loyalty/tiers":
       return { method: "GET", path: "/api/v1/loyalty/tiers", ok: 200 };
+    case "POST /api/v1/promotions":
+      return { method: "POST", path: "/api/v1/promotions", ok: 201,
+        json: { name: `By ${role}`, scope: "basket", percent_off: 1,
+          starts_at: "2030-01-01T00:00:00Z", ends_at: "2030-01-02T00:00:00Z" } };
+    case "GET /api/v1/promotions":
+      return { method: "GET", path: "/api/v1/promotions?limit=5", ok: 200 };
+    case "GET /api/v1/promotions/{id}":
+      return { method: "GET", path: `/api/v1/promotions/${loyal.promotion}`, ok: 200 };
+    case "DELETE /api/v1/promotions/{id}":
+      return { method: "DELETE", path: `/api/v1/promotions/${loyal.promotion}`, ok: 200 };
+    case "POST /api/v1/coupons":
+      return { method: "POST", path: "/api/v1/coupons", ok: 201,
+        json: { count: 1, percent_off: 5, starts_at: "2030-01-01T00:00:00Z",
+          ends_at: "2030-01-02T00:00:00Z" } };
+    case "GET /api/v1/coupons/{code}":
+      return { method: "GET", path: "/api/v1/coupons/PERM-COUPON", ok: 200 };
     default:
       throw new Error(`no plausible request for ${key}: add one to permissions.test.mjs`);
   }
@@ -375,7 +397,15 @@ before(async () => {
     return r.body;
   };
   const member = await enrol(customer.id);
-  loyal = { member: customer.id, card: member.card_number,
+  const promo = await s.request("POST", "/api/v1/promotions", { token: adminToken,
+    json: { name: "Permission promo", scope: "basket", percent_off: 1,
+      starts_at: "2030-01-01T00:00:00Z", ends_at: "2030-01-02T00:00:00Z" } });
+  assert.equal(promo.status, 201, JSON.stringify(promo.body));
+  const coupon = await s.request("POST", "/api/v1/coupons", { token: adminToken,
+    json: { code: "PERM-COUPON", percent_off: 5, starts_at: "2030-01-01T00:00:00Z",
+      ends_at: "2030-01-02T00:00:00Z" } });
+  assert.equal(coupon.status, 201, JSON.stringify(coupon.body));
+  loyal = { member: customer.id, card: member.card_number, promotion: promo.body.id,
     cardMember: (await enrol(await newCustomer("Loses cards"))).customer_id };
 });
 

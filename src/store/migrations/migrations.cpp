@@ -616,6 +616,57 @@ CREATE TABLE job_state (
   value INTEGER NOT NULL
 );
 )sql"},
+    {5, "promotions and coupons", R"sql(
+-- Date-bound promotions on a product, a category or the basket (core/discount_rules.hpp).
+CREATE TABLE promotions (
+  id                    INTEGER PRIMARY KEY,
+  name                  TEXT NOT NULL,
+  scope                 TEXT NOT NULL CHECK (scope IN ('product','category','basket')),
+  product_id            INTEGER REFERENCES products (id),
+  category_id           INTEGER REFERENCES categories (id),
+  min_basket_minor      INTEGER NOT NULL DEFAULT 0,
+  percent_off           INTEGER NOT NULL DEFAULT 0 CHECK (percent_off BETWEEN 0 AND 100),
+  amount_off_minor      INTEGER NOT NULL DEFAULT 0 CHECK (amount_off_minor >= 0),
+  points_multiplier_pct INTEGER NOT NULL DEFAULT 100,
+  stackable             INTEGER NOT NULL DEFAULT 1,
+  starts_at             INTEGER NOT NULL,
+  ends_at               INTEGER NOT NULL,
+  active                INTEGER NOT NULL DEFAULT 1,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL
+);
+CREATE INDEX promotions_window ON promotions (ends_at, starts_at) WHERE active = 1;
+
+-- Coupons: a code (given or generated), for anyone or one customer, with a validity, a minimum
+-- spend and usage limits; uses counts the orders that redeemed it (never above max_uses).
+CREATE TABLE coupons (
+  id                    INTEGER PRIMARY KEY,
+  code                  TEXT NOT NULL,
+  customer_id           INTEGER REFERENCES customers (id),
+  percent_off           INTEGER NOT NULL DEFAULT 0 CHECK (percent_off BETWEEN 0 AND 100),
+  amount_off_minor      INTEGER NOT NULL DEFAULT 0 CHECK (amount_off_minor >= 0),
+  min_spend_minor       INTEGER NOT NULL DEFAULT 0,
+  max_uses              INTEGER NOT NULL CHECK (max_uses >= 1),
+  max_uses_per_customer INTEGER NOT NULL CHECK (max_uses_per_customer >= 1),
+  uses                  INTEGER NOT NULL DEFAULT 0,
+  starts_at             INTEGER NOT NULL,
+  ends_at               INTEGER NOT NULL,
+  created_at            INTEGER NOT NULL,
+  CHECK (uses <= max_uses)
+);
+CREATE UNIQUE INDEX coupons_code ON coupons (code);
+
+CREATE TABLE coupon_redemptions (
+  id           INTEGER PRIMARY KEY,
+  coupon_id    INTEGER NOT NULL REFERENCES coupons (id),
+  order_id     INTEGER NOT NULL REFERENCES orders (id),
+  customer_id  INTEGER REFERENCES customers (id),
+  amount_minor INTEGER NOT NULL,
+  at           INTEGER NOT NULL
+);
+CREATE INDEX coupon_redemptions_coupon ON coupon_redemptions (coupon_id, customer_id);
+CREATE INDEX coupon_redemptions_order ON coupon_redemptions (order_id);
+)sql"},
 };
 
 void ensure_version_table(Connection& conn) {

@@ -3,12 +3,15 @@
 #include <filesystem>
 #include <future>
 #include <random>
+#include <set>
 
+#include "app/coupon_service.hpp"
 #include "app/customer_service.hpp"
 #include "app/loyalty_jobs.hpp"
 #include "app/loyalty_service.hpp"
 #include "app/order_service.hpp"
 #include "app/product_service.hpp"
+#include "app/promotion_service.hpp"
 #include "app/return_service.hpp"
 #include "app/settings.hpp"
 #include "app/user_service.hpp"
@@ -408,6 +411,154 @@ TEST_F(LoyaltyTest, TierReviewJobDowngradesMembersWhoseReviewCame) {
   EXPECT_EQ(loyalty_->get(admin_, ann_).tier, "member");
   EXPECT_EQ(count("SELECT count(*) FROM interactions WHERE kind = 'tier_changed'"), 2);
   EXPECT_EQ(review_tiers(*db_, later).reviewed, 0);
+}
+
+TEST_F(LoyaltyTest, PriceMatchChargesTheShelfPriceAndRecordsWhy) {
+  NewOrder o;
+  o.customer_id = ann_;
+  o.lines.push_back({tea_, std::nullopt, 2, 1200, 0});  // 1200 keyed in, shelf price 1000
+  o.lines.push_back({pot_, std::nullopt, 1, 4500, 0});  // below the shelf price: kept
+  Order placed = db_->writer().run(orders_->place(admin_, o));
+  EXPECT_EQ(placed.lines[0].unit_price_minor, 1000);
+  EXPECT_EQ(placed.lines[1].unit_price_minor, 4500);
+  EXPECT_EQ(placed.total_minor, 2000 + 4500);
+  Order got = orders_->get(admin_, placed.id);
+  ASSERT_EQ(got.discounts.size(), 1u);
+  EXPECT_EQ(got.discounts[0].kind, "price_match");
+  EXPECT_EQ(got.discounts[0].amount_minor, 400);
+  EXPECT_EQ(got.discounts[0].line_no, 1);
+  EXPECT_NE(got.discounts[0].reason.find("shelf price"), std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM interactions WHERE kind = 'order_placed' AND subject LIKE "
+                  "'%Price match%'"),
+            1);
+}
+
+TEST_F(LoyaltyTest, PromotionsDiscountAndMultiplyPointsWhileInEffect) {
+  enrol(ann_);
+  PromotionService promotions(*db_);
+  Promotion tea_off;
+  tea_off.rule.name = "Tea week";
+  tea_off.rule.scope = PromotionScope::kProduct;
+  tea_off.rule.product_id = tea_;
+  tea_off.rule.percent_off = 10;
+  tea_off.starts_at = now_ms() - 60'000;
+  tea_off.ends_at = now_ms() + 3'600'000;
+  db_->writer().run(promotions.create(admin_, tea_off));
+  Promotion double_points;
+  double_points.rule.name = "Double points day";
+  double_points.rule.scope = PromotionScope::kBasket;
+  double_points.rule.points_multiplier_pct = 200;
+  double_points.starts_at = tea_off.starts_at;
+  double_points.ends_at = tea_off.ends_at;
+  Promotion dp = db_->writer().run(promotions.create(admin_, double_points));
+  Order o = buy(ann_, 2);
+  EXPECT_EQ(o.discount_minor, 200);
+  EXPECT_EQ(o.total_minor, 1800);
+  EXPECT_EQ(o.points_earned, 36);  // 18 points, doubled
+  ASSERT_EQ(o.discounts.size(), 1u);
+  EXPECT_EQ(o.discounts[0].kind, "promotion");
+  db_->writer().run(promotions.deactivate(admin_, dp.rule.id));
+  EXPECT_EQ(buy(ann_, 2).points_earned, 18);
+  // An order placed before the promotions started gets neither.
+  NewOrder before;
+  before.customer_id = ann_;
+  before.placed_at = tea_off.starts_at - 86'400'000;
+  before.lines.push_back({tea_, std::nullopt, 2, std::nullopt, 0});
+  EXPECT_EQ(db_->writer().run(orders_->place(admin_, before)).discount_minor, 0);
+  Error bad = error_of([&] {
+    Promotion p = tea_off;
+    p.rule.product_id.reset();
+    promotions.create(admin_, p);
+  });
+  EXPECT_EQ(bad.field(), "product_id");
+}
+
+TEST_F(LoyaltyTest, ACouponIsNeverUsedBeyondItsLimitEvenConcurrently) {
+  CouponService coupons(*db_);
+  NewCoupons n;
+  n.code = "spring-10";
+  n.terms.percent_off = 10;
+  n.terms.max_uses = 3;
+  n.terms.max_uses_per_customer = 3;
+  n.terms.starts_at = now_ms() - 1000;
+  n.terms.ends_at = now_ms() + 3'600'000;
+  Coupon c = db_->writer().run(coupons.create(admin_, n)).front();
+  EXPECT_EQ(c.code, "SPRING-10");
+  std::vector<WriteOp<Order>> ops;
+  for (int i = 0; i < 8; ++i) {
+    NewOrder o;
+    o.customer_id = ann_;
+    o.coupon_code = "spring-10";
+    o.lines.push_back({tea_, std::nullopt, 1, std::nullopt, 0});
+    ops.push_back(orders_->place(admin_, o));  // all pass the early check: no use yet
+  }
+  std::vector<std::future<bool>> done;
+  for (auto& op : ops) {
+    auto p = std::make_shared<std::promise<bool>>();
+    done.push_back(p->get_future());
+    submit<Order>(db_->writer(), op, [p](Outcome<Order> out) { p->set_value(!out.error); });
+  }
+  int ok = 0;
+  for (auto& f : done) ok += f.get() ? 1 : 0;
+  EXPECT_EQ(ok, 3);
+  EXPECT_EQ(coupons.get(admin_, "SPRING-10").uses, 3);
+  EXPECT_EQ(count("SELECT count(*) FROM coupon_redemptions"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM orders"), 3);
+  EXPECT_EQ(count("SELECT sum(amount_minor) FROM order_discounts WHERE kind = 'coupon'"), 300);
+
+  NewOrder again;
+  again.customer_id = ann_;
+  again.coupon_code = "SPRING-10";
+  again.lines.push_back({tea_, std::nullopt, 1, std::nullopt, 0});
+  Error used = error_of([&] { orders_->place(admin_, again); });
+  EXPECT_EQ(used.code(), ErrorCode::kConflict);
+  EXPECT_EQ(used.field(), "coupon_code");
+  again.coupon_code = "NOPE-0000";
+  EXPECT_EQ(error_of([&] { orders_->place(admin_, again); }).code(), ErrorCode::kNotFound);
+  // Generated codes: unique, unambiguous characters, the prefix kept.
+  NewCoupons gen = n;
+  gen.code.reset();
+  gen.count = 20;
+  gen.prefix = "vip-";
+  auto many = db_->writer().run(coupons.create(admin_, gen));
+  ASSERT_EQ(many.size(), 20u);
+  std::set<std::string> codes;
+  for (const auto& k : many) {
+    EXPECT_EQ(k.code.rfind("VIP-", 0), 0u) << k.code;
+    EXPECT_EQ(k.code.find_first_of("01OIL", 4), std::string::npos) << k.code;
+    codes.insert(k.code);
+  }
+  EXPECT_EQ(codes.size(), 20u);
+}
+
+TEST_F(LoyaltyTest, ANonStackablePromotionRefusesCoupons) {
+  PromotionService promotions(*db_);
+  Promotion p;
+  p.rule.name = "Clearance";
+  p.rule.scope = PromotionScope::kProduct;
+  p.rule.product_id = tea_;
+  p.rule.percent_off = 50;
+  p.rule.stackable = false;
+  p.starts_at = now_ms() - 1000;
+  p.ends_at = now_ms() + 3'600'000;
+  db_->writer().run(promotions.create(admin_, p));
+  CouponService coupons(*db_);
+  NewCoupons n;
+  n.code = "TENOFF";
+  n.terms.amount_off_minor = 1000;
+  n.terms.starts_at = now_ms() - 1000;
+  n.terms.ends_at = now_ms() + 3'600'000;
+  db_->writer().run(coupons.create(admin_, n));
+  NewOrder o;
+  o.customer_id = ann_;
+  o.coupon_code = "TENOFF";
+  o.lines.push_back({tea_, std::nullopt, 1, std::nullopt, 0});
+  Error e = error_of([&] { orders_->place(admin_, o); });
+  EXPECT_EQ(e.code(), ErrorCode::kConflict);
+  EXPECT_EQ(e.field(), "coupon_code");
+  o.lines[0].product_id = pot_;  // the clearance does not apply to pots
+  Order placed = db_->writer().run(orders_->place(admin_, o));
+  EXPECT_EQ(placed.discount_minor, 1000);
 }
 
 }  // namespace
