@@ -776,13 +776,15 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
         out.last_at = static_cast<TimeMs>(c.last_day) * kDayMs;
       }
       // Aggregates for the analytics pages.
-      std::map<std::string, std::pair<std::size_t, std::int64_t>> segments, classes, tiers, kinds;
+      std::map<std::string, std::pair<std::size_t, std::int64_t>> segments, classes, tiers, kinds,
+          grid;
       for (const auto& sc : d->scores) {
         auto add = [&](auto& m, const std::string& k) {
           m[k].first += 1;
           m[k].second += sc.revenue_minor;
         };
         add(segments, sc.segment);
+        add(grid, std::to_string(sc.r) + std::to_string(sc.f));
         add(classes, std::string(1, sc.abc));
         add(tiers, sc.tier);
         add(kinds, sc.type);
@@ -801,7 +803,15 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
                                 {"customers", it == segments.end() ? 0 : it->second.first},
                                 {"revenue_minor", it == segments.end() ? 0 : it->second.second}});
       }
-      results["rfm"] = {{"segments", segment_list}};
+      // The recency x frequency grid of the analytics page's heat map (empty cells left out).
+      json grid_list = json::array();
+      for (const auto& [rf, v] : grid) {
+        grid_list.push_back({{"r", rf[0] - '0'},
+                             {"f", rf[1] - '0'},
+                             {"customers", v.first},
+                             {"revenue_minor", v.second}});
+      }
+      results["rfm"] = {{"segments", segment_list}, {"grid", grid_list}};
       json lorenz = json::array();
       for (const auto& p : pareto.lorenz) lorenz.push_back({p.customer_share, p.revenue_share});
       results["pareto"] = {
@@ -1009,6 +1019,31 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
   AnalyticsRun run = load_run(db_.reader(), run_id);
   run.results["timings"]["write_ms"] = elapsed_ms(write_start);
   return run;
+}
+
+std::vector<ClvLeader> AnalyticsService::top_by_clv(const Caller& caller, int limit) {
+  require(caller, Permission::kAnalyticsRead);
+  std::vector<ClvLeader> out;
+  // Walks customer_scores_clv from the top.
+  store::Query q(db_.reader(),
+                 "SELECT s.customer_id, c.name, s.clv_minor, s.p_alive, s.rfm_segment, "
+                 "s.value_tier, s.revenue_minor, s.currency FROM customer_scores s "
+                 "JOIN customers c ON c.id = s.customer_id WHERE s.clv_minor IS NOT NULL "
+                 "ORDER BY s.clv_minor DESC, s.customer_id DESC LIMIT ?",
+                 limit);
+  while (q.step()) {
+    ClvLeader l;
+    l.customer_id = q->get_int(0);
+    l.name = std::string(q->get_text(1));
+    l.clv_minor = q->get_int(2);
+    if (!q->is_null(3)) l.p_alive = q->get_double(3);
+    l.rfm_segment = std::string(q->get_text(4));
+    l.value_tier = std::string(q->get_text(5));
+    l.revenue_minor = q->get_int(6);
+    l.currency = std::string(q->get_text(7));
+    out.push_back(std::move(l));
+  }
+  return out;
 }
 
 AnalyticsRun AnalyticsService::latest_run(const Caller& caller) {

@@ -156,6 +156,18 @@ struct Recommendation {
   BasketRule rule;   // the rule that justifies it (the best one for this product)
 };
 
+// A customer among the highest CLV (the analytics page's "top customers").
+struct ClvLeader {
+  std::int64_t customer_id = 0;
+  std::string name;
+  std::int64_t clv_minor = 0;
+  std::optional<double> p_alive;
+  std::string rfm_segment;
+  std::string value_tier;
+  std::int64_t revenue_minor = 0;
+  std::string currency;
+};
+
 class AnalyticsService {
  public:
   explicit AnalyticsService(store::Database& db) : db_(db) {}
@@ -169,6 +181,10 @@ class AnalyticsService {
 
   // The last successful refresh; not_found when none. Requires kAnalyticsRead.
   AnalyticsRun latest_run(const Caller& caller);
+
+  // The customers with the highest CLV of the last refresh, highest first (at most `limit`).
+  // Requires kAnalyticsRead.
+  std::vector<ClvLeader> top_by_clv(const Caller& caller, int limit);
 
   // Scores of a customer (not_found when the customer does not exist; nullopt when not scored).
   std::optional<CustomerScores> scores(const Caller& caller, std::int64_t customer_id);

@@ -8,6 +8,7 @@
 #include "app/analytics_service.hpp"
 #include "app/audit_log.hpp"
 #include "app/auth_service.hpp"
+#include "app/dashboard.hpp"
 #include "app/page.hpp"
 #include "app/user_service.hpp"
 
@@ -22,6 +23,8 @@ nlohmann::json to_json(const app::AnalyticsRun& r);
 nlohmann::json to_json(const app::CustomerScores& s);
 nlohmann::json to_json(const app::BasketRule& r);
 nlohmann::json to_json(const app::Recommendation& r);
+nlohmann::json to_json(const app::DashboardFigures& f);
+nlohmann::json to_json(const app::ClvLeader& l);
 
 // {"items": [...], "next_cursor": "..." | null}
 template <typename T>

@@ -77,4 +77,33 @@ nlohmann::json to_json(const app::Recommendation& r) {
   return {{"product", product_json(r.product)}, {"score", r.score}, {"rule", to_json(r.rule)}};
 }
 
+nlohmann::json to_json(const app::ClvLeader& l) {
+  return {{"customer_id", l.customer_id},     {"name", l.name},
+          {"clv_minor", l.clv_minor},         {"p_alive", optional_json(l.p_alive)},
+          {"rfm_segment", l.rfm_segment},     {"value_tier", l.value_tier},
+          {"revenue_minor", l.revenue_minor}, {"currency", l.currency}};
+}
+
+nlohmann::json to_json(const app::DashboardFigures& f) {
+  nlohmann::json months = nlohmann::json::array();
+  for (const auto& m : f.revenue_by_month) {
+    months.push_back(
+        {{"month", m.month}, {"revenue_minor", m.revenue_minor}, {"orders", m.orders}});
+  }
+  nlohmann::json tickets = nullptr;
+  if (f.open_tickets) {
+    tickets = {{"open", *f.open_tickets}, {"breached", f.breached_tickets.value_or(0)}};
+  }
+  return {{"as_of", format_time(f.as_of)},
+          {"currency", f.currency},
+          {"customers", f.customers},
+          {"revenue",
+           {{"last_30_days_minor", f.revenue_last_30_days_minor},
+            {"previous_30_days_minor", f.revenue_previous_30_days_minor},
+            {"orders_last_30_days", f.orders_last_30_days},
+            {"orders_previous_30_days", f.orders_previous_30_days}}},
+          {"revenue_by_month", std::move(months)},
+          {"tickets", std::move(tickets)}};
+}
+
 }  // namespace rapport::http

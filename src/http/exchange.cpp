@@ -302,8 +302,8 @@ void Exchange::reply_text(int status, std::string body, std::string content_type
   send(status, std::move(body), content_type, headers);
 }
 
-void Exchange::reply_no_content() {
-  send(204, {}, {}, {});
+void Exchange::reply_no_content(std::vector<std::pair<std::string, std::string>> headers) {
+  send(204, {}, {}, headers);
 }
 
 void Exchange::reply_error(std::exception_ptr error,

@@ -66,7 +66,7 @@ class Exchange {
              std::vector<std::pair<std::string, std::string>> headers = {});
   void reply_text(int status, std::string body, std::string content_type,
                   std::vector<std::pair<std::string, std::string>> headers = {});
-  void reply_no_content();
+  void reply_no_content(std::vector<std::pair<std::string, std::string>> headers = {});
   // A streamed reply (chunked transfer encoding) for large downloads in constant memory:
   // `produce` runs on a thread of its own and calls `write` with each piece, which returns once
   // the piece is on the wire (so at most one piece is held). An error before the first piece

@@ -1,9 +1,10 @@
-// Customer intelligence: refresh, the latest run, the CLV / RFM / Pareto / types pages, basket
-// rules, "bought together" and per-customer scores and recommendations.
+// The dashboard's figures. Customer intelligence: refresh, the latest run, the CLV / RFM / Pareto /
+// types pages, basket rules, "bought together" and per-customer scores and recommendations.
 #include <string>
 
 #include <restinio/utils/percent_encoding.hpp>
 
+#include "app/dashboard.hpp"
 #include "app/transactions_file.hpp"
 #include "core/error.hpp"
 #include "http/codecs.hpp"
@@ -56,6 +57,14 @@ void add_analytics_routes(RouteTable& routes, Services& s) {
                       ex->reply(200, to_json(s.analytics.refresh(ex->caller(), o)));
                     }});
   routes.push_back({"GET",
+                    "/api/v1/dashboard",
+                    app::Permission::kAnalyticsRead,
+                    {},
+                    BodyKind::kNone,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      ex->reply(200, to_json(app::dashboard_figures(s.db, ex->caller(), now_ms())));
+                    }});
+  routes.push_back({"GET",
                     "/api/v1/analytics/runs/latest",
                     app::Permission::kAnalyticsRead,
                     {},
@@ -80,6 +89,21 @@ void add_analytics_routes(RouteTable& routes, Services& s) {
                       ex->reply(200, out);
                     }});
   routes.push_back({"GET",
+                    "/api/v1/analytics/clv/top",
+                    app::Permission::kAnalyticsRead,
+                    {"limit"},
+                    BodyKind::kNone,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      auto run = s.analytics.latest_run(ex->caller());
+                      json out = run_header(run);
+                      json items = json::array();
+                      for (const auto& l : s.analytics.top_by_clv(ex->caller(), limit_param(*ex))) {
+                        items.push_back(to_json(l));
+                      }
+                      out["items"] = std::move(items);
+                      ex->reply(200, out);
+                    }});
+  routes.push_back({"GET",
                     "/api/v1/analytics/rfm",
                     app::Permission::kAnalyticsRead,
                     {},
@@ -87,8 +111,10 @@ void add_analytics_routes(RouteTable& routes, Services& s) {
                     [&s](const std::shared_ptr<Exchange>& ex) {
                       auto run = s.analytics.latest_run(ex->caller());
                       json out = run_header(run);
-                      out["segments"] =
-                          section(run.results, "rfm").value("segments", json::array());
+                      const json rfm = section(run.results, "rfm");
+                      out["segments"] = rfm.value("segments", json::array());
+                      // Runs from before the grid was computed have none: refresh to get it.
+                      out["grid"] = rfm.value("grid", json::array());
                       ex->reply(200, out);
                     }});
   routes.push_back({"GET",

@@ -1,3 +1,5 @@
+#include "core/time.hpp"
+#include "http/browser_session.hpp"
 #include "http/codecs.hpp"
 #include "http/exchange.hpp"
 #include "http/json_reader.hpp"
@@ -6,35 +8,70 @@
 
 namespace rapport::http {
 
+namespace {
+
+bool request_over_tls(const Exchange& ex) {
+  auto xfp = ex.header("X-Forwarded-Proto");
+  auto fwd = ex.header("Forwarded");
+  return forwarded_over_tls(xfp ? std::optional<std::string_view>(*xfp) : std::nullopt,
+                            fwd ? std::optional<std::string_view>(*fwd) : std::nullopt);
+}
+
+}  // namespace
+
 void add_auth_routes(RouteTable& routes, Services& s) {
-  routes.push_back({"POST",
-                    "/api/v1/sessions",
-                    std::nullopt,
-                    {},
-                    BodyKind::kJson,
-                    [&s](const std::shared_ptr<Exchange>& ex) {
-                      ObjectReader r(ex->json());
-                      std::string email = r.required_string("email", 254);
-                      std::string password = r.required_string("password", 200);
-                      r.finish();
-                      ex->reply_after<app::SignInOutcome>(
-                          s.db.writer(), s.auth.sign_in(email, password, ex->request_id()),
-                          [](Exchange& e, app::SignInOutcome& out) {
-                            if (!out.session) {
-                              throw Error(ErrorCode::kUnauthenticated, "wrong email or password",
-                                          "password");
-                            }
-                            e.reply(201, to_json(*out.session));
-                          });
-                    }});
+  routes.push_back(
+      {"POST",
+       "/api/v1/sessions",
+       std::nullopt,
+       {},
+       BodyKind::kJson,
+       [&s](const std::shared_ptr<Exchange>& ex) {
+         ObjectReader r(ex->json());
+         std::string email = r.required_string("email", 254);
+         std::string password = r.required_string("password", 200);
+         // The browser asks for its session in an HttpOnly cookie: the token is then
+         // not in the body, only the CSRF token is (see http/browser_session.hpp).
+         bool cookie = r.optional_bool("cookie").value_or(false);
+         r.finish();
+         bool secure = request_over_tls(*ex);
+         ex->reply_after<app::SignInOutcome>(
+             s.db.writer(), s.auth.sign_in(email, password, ex->request_id()),
+             [cookie, secure](Exchange& e, app::SignInOutcome& out) {
+               if (!out.session) {
+                 throw Error(ErrorCode::kUnauthenticated, "wrong email or password", "password");
+               }
+               if (!cookie) {
+                 e.reply(201, to_json(*out.session));
+                 return;
+               }
+               const app::IssuedToken& t = *out.session;
+               e.reply(201,
+                       {{"id", t.id},
+                        {"expires_at", format_time(t.expires_at)},
+                        {"user", to_json(t.user)},
+                        {"csrf_token", csrf_token_for(t.token)}},
+                       session_cookie_headers(t.token, t.expires_at, now_ms(), secure));
+             });
+       }});
   routes.push_back({"DELETE",
                     "/api/v1/sessions/current",
                     app::Permission::kSignedIn,
                     {},
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
-                      ex->reply_after<bool>(s.db.writer(), s.auth.sign_out(ex->caller()),
-                                            [](Exchange& e, bool&) { e.reply_no_content(); });
+                      // Signed in by cookie: the cookies go too.
+                      bool by_cookie = !ex->header("Authorization");
+                      bool secure = request_over_tls(*ex);
+                      ex->reply_after<bool>(
+                          s.db.writer(), s.auth.sign_out(ex->caller()),
+                          [by_cookie, secure](Exchange& e, bool&) {
+                            if (by_cookie) {
+                              e.reply_no_content(cleared_session_cookie_headers(secure));
+                            } else {
+                              e.reply_no_content();
+                            }
+                          });
                     }});
   routes.push_back({"GET",
                     "/api/v1/me",

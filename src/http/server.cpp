@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "http/access_log.hpp"
+#include "http/browser_session.hpp"
 #include "http/exchange.hpp"
 #include "http/request_checks.hpp"
 
@@ -105,6 +106,39 @@ std::string content_type_for(const std::filesystem::path& p) {
   return "application/octet-stream";
 }
 
+// The caller behind a request: `Authorization: Bearer` (integrations, unchanged), else the
+// browser's session cookie, which needs the CSRF header on anything that may change state.
+app::Caller authenticate_request(const restinio::request_t& req, app::AuthService& auth,
+                                 const std::string& request_id) {
+  if (auto bearer = req.header().opt_value_of(restinio::http_field::authorization)) {
+    if (bearer->size() < 8 || bearer->substr(0, 7) != "Bearer ") {
+      throw Error(ErrorCode::kUnauthenticated, "send 'Authorization: Bearer <token>'");
+    }
+    return auth.authenticate(bearer->substr(7), request_id);
+  }
+  std::optional<std::string> session;
+  if (auto cookies = req.header().opt_value_of(restinio::http_field::cookie)) {
+    session = cookie_value(*cookies, kSessionCookie);
+  }
+  if (!session || session->empty()) {
+    throw Error(ErrorCode::kUnauthenticated,
+                "sign in first: send 'Authorization: Bearer <token>' (or the browser's session "
+                "cookie)");
+  }
+  app::Caller caller = auth.authenticate(*session, request_id);
+  const auto method = req.header().method();
+  if (method != restinio::http_method_get() && method != restinio::http_method_head()) {
+    auto sent = req.header().opt_value_of(kCsrfHeader);
+    if (!sent || !csrf_token_matches(*session, *sent)) {
+      throw Error(ErrorCode::kForbidden,
+                  std::string("a request signed in by cookie must send the CSRF token (cookie ") +
+                      std::string(kCsrfCookie) + ") in the " + std::string(kCsrfHeader) + " header",
+                  std::string(kCsrfHeader));
+    }
+  }
+  return caller;
+}
+
 }  // namespace
 
 struct Server::Impl : public ResponseSink {
@@ -157,12 +191,7 @@ void Server::run_until_signal() {
           ex->set_self(ex);
           try {
             if (r->permission) {
-              auto auth = req->header().opt_value_of(restinio::http_field::authorization);
-              if (!auth || auth->size() < 8 || auth->substr(0, 7) != "Bearer ") {
-                throw Error(ErrorCode::kUnauthenticated,
-                            "sign in first: send 'Authorization: Bearer <token>'");
-              }
-              ex->set_caller(services.auth.authenticate(auth->substr(7), ex->request_id()));
+              ex->set_caller(authenticate_request(*req, services.auth, ex->request_id()));
               app::require(ex->caller(), *r->permission);
             }
             // Unknown query parameters are refused, so a misspelt filter never passes silently.

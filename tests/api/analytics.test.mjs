@@ -68,7 +68,8 @@ after(async () => { await s.stop(); });
 
 test("before any refresh the pages say so", async () => {
   for (const p of ["/api/v1/analytics/runs/latest", "/api/v1/analytics/clv",
-    "/api/v1/analytics/rfm", "/api/v1/analytics/pareto", "/api/v1/analytics/types"]) {
+    "/api/v1/analytics/rfm", "/api/v1/analytics/pareto", "/api/v1/analytics/types",
+    "/api/v1/analytics/clv/top"]) {
     const r = await s.request("GET", p, { token: analyst });
     assert.equal(r.status, 404, p);
     assert.equal(r.body.error.code, "not_found");
@@ -129,6 +130,19 @@ test("the analytics pages read the latest run", async () => {
   assert.equal(rfm.status, 200);
   assert.equal(rfm.body.segments.length, 11);
   assert.equal(rfm.body.segments.reduce((a, x) => a + x.customers, 0), 40);
+  // The recency x frequency grid holds the same customers, cell by cell as customer_scores.
+  const cells = s.sql("SELECT rfm_r AS r, rfm_f AS f, count(*) AS customers, sum(revenue_minor) AS " +
+    "revenue_minor FROM customer_scores GROUP BY rfm_r, rfm_f ORDER BY rfm_r, rfm_f");
+  assert.deepEqual(rfm.body.grid, cells);
+
+  // Top customers by CLV, highest first, as many as asked.
+  const top = await s.request("GET", "/api/v1/analytics/clv/top?limit=3", { token: sales });
+  assert.equal(top.status, 200, JSON.stringify(top.body));
+  assert.equal(top.body.run_id, run.id);
+  const best = s.sql("SELECT s.customer_id, c.name, s.clv_minor FROM customer_scores s JOIN customers c " +
+    "ON c.id = s.customer_id WHERE s.clv_minor IS NOT NULL ORDER BY s.clv_minor DESC, s.customer_id DESC LIMIT 3");
+  assert.deepEqual(top.body.items.map(({ customer_id, name, clv_minor }) => ({ customer_id, name, clv_minor })), best);
+  assert.equal((await s.request("GET", "/api/v1/analytics/clv/top?limit=0", { token: sales })).status, 400);
 
   const pareto = await s.request("GET", "/api/v1/analytics/pareto", { token: sales });
   assert.equal(pareto.status, 200);

@@ -35,8 +35,10 @@ const TABLE = {
   "DELETE /api/v1/tokens/{id}": ["admin"],
   "GET /api/v1/audit": ["admin", "manager"],
   "POST /api/v1/analytics/refresh": ["admin", "manager", "analyst"],
+  "GET /api/v1/dashboard": ALL,
   "GET /api/v1/analytics/runs/latest": ALL,
   "GET /api/v1/analytics/clv": ALL,
+  "GET /api/v1/analytics/clv/top": ALL,
   "GET /api/v1/analytics/rfm": ALL,
   "GET /api/v1/analytics/pareto": ALL,
   "GET /api/v1/analytics/types": ALL,
@@ -142,8 +144,10 @@ function plausible(key, role) {
     case "GET /api/v1/users":
     case "GET /api/v1/tokens":
     case "GET /api/v1/audit":
+    case "GET /api/v1/dashboard":
     case "GET /api/v1/analytics/runs/latest":
     case "GET /api/v1/analytics/clv":
+    case "GET /api/v1/analytics/clv/top":
     case "GET /api/v1/analytics/rfm":
     case "GET /api/v1/analytics/pareto":
     case "GET /api/v1/analytics/types":

@@ -1,0 +1,116 @@
+#include "app/dashboard.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "app/permissions.hpp"
+#include "app/settings.hpp"
+
+namespace rapport::app {
+
+namespace {
+
+// Net revenue and order count in [from, to) in `currency`.
+std::pair<std::int64_t, std::int64_t> net_revenue(store::Connection& conn,
+                                                  const std::string& currency, TimeMs from,
+                                                  TimeMs to) {
+  std::int64_t revenue = 0;
+  std::int64_t orders = 0;
+  {
+    store::Query q(conn,
+                   "SELECT coalesce(sum(total_minor), 0), count(*) FROM orders "
+                   "WHERE placed_at >= ? AND placed_at < ? AND currency = ?",
+                   from, to, currency);
+    if (q.step()) {
+      revenue = q->get_int(0);
+      orders = q->get_int(1);
+    }
+  }
+  store::Query r(conn,
+                 "SELECT coalesce(sum(refund_minor), 0) FROM returns "
+                 "WHERE at >= ? AND at < ? AND currency = ?",
+                 from, to, currency);
+  if (r.step()) revenue -= r->get_int(0);
+  return {revenue, orders};
+}
+
+std::string month_key(std::chrono::year_month ym) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ym.year()),
+                static_cast<unsigned>(ym.month()));
+  return buf;
+}
+
+TimeMs month_start_ms(std::chrono::year_month ym) {
+  std::chrono::sys_days d{ym / 1};
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d.time_since_epoch()).count();
+}
+
+}  // namespace
+
+DashboardFigures dashboard_figures(store::Database& db, const Caller& caller, TimeMs now) {
+  require(caller, Permission::kAnalyticsRead);
+  auto& conn = db.reader();
+  DashboardFigures f;
+  f.as_of = now;
+  f.currency = get_setting(conn, setting::kCurrency);
+  {
+    store::Query q(
+        conn, "SELECT count(*) FROM customers WHERE deleted_at IS NULL AND merged_into IS NULL");
+    if (q.step()) f.customers = q->get_int(0);
+  }
+  std::tie(f.revenue_last_30_days_minor, f.orders_last_30_days) =
+      net_revenue(conn, f.currency, now - 30 * kDayMs, now);
+  std::tie(f.revenue_previous_30_days_minor, f.orders_previous_30_days) =
+      net_revenue(conn, f.currency, now - 60 * kDayMs, now - 30 * kDayMs);
+
+  // Twelve calendar months, the current one last; empty months stay in with zero.
+  auto today = std::chrono::floor<std::chrono::days>(
+      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(now)));
+  std::chrono::year_month current =
+      std::chrono::year_month_day(today).year() / std::chrono::year_month_day(today).month();
+  std::chrono::year_month first = current - std::chrono::months(11);
+  std::map<std::string, MonthRevenue> months;
+  for (std::chrono::year_month ym = first; ym <= current; ym += std::chrono::months(1)) {
+    months[month_key(ym)] = MonthRevenue{month_key(ym), 0, 0};
+  }
+  const TimeMs from = month_start_ms(first);
+  {
+    store::Query q(conn,
+                   "SELECT strftime('%Y-%m', placed_at / 1000, 'unixepoch') AS m, "
+                   "sum(total_minor), count(*) FROM orders "
+                   "WHERE placed_at >= ? AND placed_at <= ? AND currency = ? GROUP BY m",
+                   from, now, f.currency);
+    while (q.step()) {
+      auto it = months.find(std::string(q->get_text(0)));
+      if (it == months.end()) continue;
+      it->second.revenue_minor += q->get_int(1);
+      it->second.orders += q->get_int(2);
+    }
+  }
+  {
+    store::Query q(conn,
+                   "SELECT strftime('%Y-%m', at / 1000, 'unixepoch') AS m, sum(refund_minor) "
+                   "FROM returns WHERE at >= ? AND at <= ? AND currency = ? GROUP BY m",
+                   from, now, f.currency);
+    while (q.step()) {
+      auto it = months.find(std::string(q->get_text(0)));
+      if (it != months.end()) it->second.revenue_minor -= q->get_int(1);
+    }
+  }
+  for (auto& [k, m] : months) f.revenue_by_month.push_back(std::move(m));
+
+  if (allowed(caller.role, Permission::kTicketsRead)) {
+    store::Query q(conn,
+                   "SELECT count(*), coalesce(sum(breached), 0) FROM tickets "
+                   "WHERE status IN ('new', 'open', 'waiting')");
+    if (q.step()) {
+      f.open_tickets = q->get_int(0);
+      f.breached_tickets = q->get_int(1);
+    }
+  }
+  return f;
+}
+
+}  // namespace rapport::app
