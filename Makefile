@@ -5,7 +5,7 @@ DEMO_DB ?= rapport-demo.db
 LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-api asan asan-api bench format format-check tidy clean
+.PHONY: all deps build web demo test test-unit test-api test-browser asan asan-api bench format format-check tidy clean
 
 all: build
 
@@ -18,13 +18,25 @@ $(BUILD)/Makefile: CMakeLists.txt
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
 
+# The web UI (web/dist): npm ci from the committed lockfile when node_modules is missing or older
+# than it, then type-check and bundle with Vite; skipped while dist is newer than every source.
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/package.json \
+  web/package-lock.json web/vite.config.ts web/tsconfig.json
+web/dist/index.html: $(WEB_SRC)
+	cd web && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error; fi && npm run --silent build
+	@touch $@
+
+web: deps web/dist/index.html
+
 # A fresh demo store, then the server; the admin password is printed (never a default one).
-demo: build
+demo: build web
 	$(BUILD)/rapport demo --db $(DEMO_DB) --force
+	$(BUILD)/rapport analyze refresh --db $(DEMO_DB) >/dev/null
 	@echo "Rapport is at http://$(LISTEN)/  (Ctrl-C stops it)"
 	$(BUILD)/rapport serve --db $(DEMO_DB) --listen $(LISTEN) --web-root web/dist --access-log off
 
-test: build
+test: build web
 	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j$(JOBS)
 
 test-unit: build
@@ -33,12 +45,16 @@ test-unit: build
 test-api: build
 	cd $(BUILD) && ctest --output-on-failure -L api
 
+# The browser tests (headless Debian chromium); screenshots land in $(BUILD)/browser-artifacts.
+test-browser: build web
+	cd $(BUILD) && ctest --output-on-failure -L browser
+
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer (run by CI).
 asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
 	  -DRAPPORT_SANITIZE=ON -DRAPPORT_BENCH=OFF -DRAPPORT_WERROR=ON
 	cmake --build build-asan -j$(JOBS)
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1200 -j$(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1200 -j$(JOBS) -LE browser
 
 # Only the API tests against the instrumented server (after `make asan` built it).
 asan-api:

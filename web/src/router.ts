@@ -1,0 +1,33 @@
+import { createRouter, createWebHistory } from "vue-router";
+import { user, sessionChecked, loadSession } from "./session";
+
+// Screens are separate chunks, fetched when first opened.
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: "/sign-in", name: "sign-in", component: () => import("./views/SignIn.vue"), meta: { public: true } },
+    { path: "/", name: "dashboard", component: () => import("./views/Dashboard.vue") },
+    { path: "/customers", name: "customers", component: () => import("./views/Customers.vue") },
+    { path: "/customers/:id(\\d+)", name: "customer", component: () => import("./views/Customer360.vue"), props: true },
+    { path: "/service", name: "service", component: () => import("./views/Service.vue") },
+    { path: "/tickets/:id(\\d+)", name: "ticket", component: () => import("./views/TicketPage.vue"), props: true },
+    { path: "/products", name: "products", component: () => import("./views/Products.vue") },
+    { path: "/products/:id(\\d+)", name: "product", component: () => import("./views/ProductPage.vue"), props: true },
+    { path: "/analytics", name: "analytics", component: () => import("./views/Analytics.vue") },
+    { path: "/admin/:tab(users|tokens|settings|audit)?", name: "admin", component: () => import("./views/Admin.vue"), props: true },
+    { path: "/:rest(.*)*", name: "not-found", component: () => import("./views/NotFound.vue") },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  if (!sessionChecked.value) {
+    try {
+      await loadSession();
+    } catch {
+      // The server is unreachable: the sign-in page says so when used.
+    }
+  }
+  if (!to.meta.public && !user.value) return { name: "sign-in", query: to.fullPath !== "/" ? { next: to.fullPath } : {} };
+  if (to.name === "sign-in" && user.value) return { name: "dashboard" };
+  return true;
+});

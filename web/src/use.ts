@@ -1,0 +1,69 @@
+// Small composables shared by the screens.
+import { onUnmounted, ref, shallowRef, type Ref } from "vue";
+import { ApiError } from "./api";
+
+// Runs `fn` and keeps its result, loading flag and error; `run` again to reload. A newer run
+// wins over an older one still in flight (so fast typing never shows stale results).
+export function useLoader<T>(fn: (signal: AbortSignal) => Promise<T>) {
+  const data = shallowRef<T | null>(null) as Ref<T | null>;
+  const loading = ref(false);
+  const error = ref<Error | null>(null);
+  let controller: AbortController | null = null;
+  async function run(): Promise<T | null> {
+    controller?.abort();
+    const mine = new AbortController();
+    controller = mine;
+    loading.value = true;
+    error.value = null;
+    try {
+      const v = await fn(mine.signal);
+      if (controller === mine) data.value = v;
+      return v;
+    } catch (e) {
+      if (e instanceof DOMException && e.name === "AbortError") return null;
+      if (controller === mine) error.value = e as Error;
+      return null;
+    } finally {
+      if (controller === mine) loading.value = false;
+    }
+  }
+  onUnmounted(() => controller?.abort());
+  return { data, loading, error, run };
+}
+
+// Field errors of a form from an ApiError: { field: message }; other errors under "_".
+export function useFieldErrors() {
+  const errors = ref<Record<string, string>>({});
+  function set(e: unknown) {
+    if (e instanceof ApiError) {
+      const field = (e.field ?? "_").replace(/^body\./, "").replace(/^\$\./, "");
+      errors.value = { [field]: e.message };
+    } else {
+      errors.value = { _: String(e) };
+    }
+  }
+  function clear() {
+    errors.value = {};
+  }
+  return { errors, set, clear };
+}
+
+// One shared clock ticking every second, for live countdowns.
+const now = ref(Date.now());
+let users = 0;
+let timer: number | undefined;
+export function useNow() {
+  if (users++ === 0) timer = window.setInterval(() => (now.value = Date.now()), 1000);
+  onUnmounted(() => {
+    if (--users === 0) window.clearInterval(timer);
+  });
+  return now;
+}
+
+export function debounce<A extends unknown[]>(fn: (...a: A) => void, ms: number) {
+  let t: number | undefined;
+  return (...a: A) => {
+    window.clearTimeout(t);
+    t = window.setTimeout(() => fn(...a), ms);
+  };
+}
