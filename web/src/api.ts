@@ -89,7 +89,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const data = type.startsWith("application/json") ? await r.json() : await r.text();
   if (!r.ok) {
     const err = typeof data === "object" && data?.error ? data.error : null;
-    if (r.status === 401 && path !== "/api/v1/sessions" && unauthenticatedHandler) unauthenticatedHandler();
+    // A session that ended while in use sends the user to sign in; the sign-in itself and the
+    // session check at start-up (the router's guard) handle their own 401.
+    if (r.status === 401 && path !== "/api/v1/sessions" && path !== "/api/v1/me" && unauthenticatedHandler) {
+      unauthenticatedHandler();
+    }
     throw new ApiError(r.status, err?.code ?? "http_" + r.status, err?.message ?? String(data), err?.field ?? null);
   }
   return data as T;
