@@ -13,7 +13,9 @@ namespace rapport::http {
 
 namespace {
 
-nlohmann::json to_json(const app::ImportSummary& s) {
+// Not named to_json: in a unity batch an anonymous-namespace to_json would hide the codecs' ones
+// from the files compiled after this one.
+nlohmann::json import_summary_json(const app::ImportSummary& s) {
   return {{"id", s.id},
           {"kind", s.kind},
           {"file", s.file},
@@ -55,17 +57,18 @@ void add_import_routes(RouteTable& routes, Services& s) {
                       // nothing, on this worker thread (the writes themselves go through the one
                       // writer).
                       auto summary = app::Importer(s.db, ex->caller()).run_text(o, ex->body());
-                      ex->reply(201, to_json(summary),
+                      ex->reply(201, import_summary_json(summary),
                                 {{"Location", "/api/v1/imports/" + std::to_string(summary.id)}});
                     }});
-  routes.push_back({"GET",
-                    "/api/v1/imports/{id}",
-                    app::Permission::kImport,
-                    {},
-                    BodyKind::kNone,
-                    [&s](const std::shared_ptr<Exchange>& ex) {
-                      ex->reply(200, to_json(app::get_import(s.db, ex->caller(), ex->id_param())));
-                    }});
+  routes.push_back(
+      {"GET",
+       "/api/v1/imports/{id}",
+       app::Permission::kImport,
+       {},
+       BodyKind::kNone,
+       [&s](const std::shared_ptr<Exchange>& ex) {
+         ex->reply(200, import_summary_json(app::get_import(s.db, ex->caller(), ex->id_param())));
+       }});
   routes.push_back({"GET",
                     "/api/v1/exports/customers.csv",
                     app::Permission::kExport,
