@@ -108,6 +108,28 @@ test("the 360 view shows the profile; a call logged appears on the timeline", as
   await shot("customer-360");
 });
 
+test("enrolled from the 360 view, the member is found by card number and their points adjusted", async () => {
+  await page.click("[data-test=enrol]");
+  const number = (await page.locator("[data-test=member-card] [data-test=card-number]").innerText()).trim();
+  const [{ card }] = s.sql(`SELECT number AS card FROM loyalty_cards WHERE customer_id = ${chinese.id} AND status = 'active'`);
+  assert.equal(number, card);
+  await page.goto(`${s.url}/loyalty`);
+  await page.fill("[data-test=card-search]", "0000000000000");
+  await page.keyboard.press("Enter");
+  await page.locator("#card-number-error").waitFor();
+  await page.fill("[data-test=card-search]", number);
+  await page.keyboard.press("Enter");
+  await page.locator("h2 a", { hasText: "欧阳娜娜" }).waitFor();
+  await page.fill("#adj-points", "500");
+  await page.fill("#adj-reason", "Goodwill for the late parcel");
+  await page.click("[data-test=adjust-form] button[type=submit]");
+  await page.locator("[data-test=ledger] tr", { hasText: "Goodwill for the late parcel" }).waitFor();
+  await page.locator("[data-test=balance]", { hasText: "500" }).waitFor();
+  await shot("loyalty");
+  await page.goto(`${s.url}/customers/${chinese.id}`);
+  await page.locator("[data-test=customer-name]").waitFor();
+});
+
 test("a profile error is shown at its field and nothing is saved", async () => {
   await page.click("[data-test=edit-profile]");
   await page.fill("#pf-email", "not-an-email");

@@ -13,6 +13,7 @@ export const router = createRouter({
     { path: "/tickets/:id(\\d+)", name: "ticket", component: () => import("./views/TicketPage.vue"), props: true },
     { path: "/products", name: "products", component: () => import("./views/Products.vue") },
     { path: "/products/:id(\\d+)", name: "product", component: () => import("./views/ProductPage.vue"), props: true },
+    { path: "/loyalty", name: "loyalty", component: () => import("./views/Loyalty.vue") },
     { path: "/analytics", name: "analytics", component: () => import("./views/Analytics.vue") },
     { path: "/admin/:tab(users|tokens|settings|audit)?", name: "admin", component: () => import("./views/Admin.vue"), props: true },
     { path: "/:rest(.*)*", name: "not-found", component: () => import("./views/NotFound.vue") },

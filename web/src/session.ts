@@ -50,6 +50,8 @@ type Capability =
   | "tokens.manage"
   | "audit.read"
   | "settings.write"
+  | "loyalty.write"
+  | "loyalty.adjust"
   | "admin";
 
 const rules: Record<Capability, (r: Role) => boolean> = {
@@ -64,6 +66,8 @@ const rules: Record<Capability, (r: Role) => boolean> = {
   "tokens.manage": (r) => r === "admin",
   "audit.read": (r) => r === "admin" || r === "manager",
   "settings.write": (r) => r === "admin",
+  "loyalty.write": (r) => r !== "analyst",
+  "loyalty.adjust": (r) => r === "admin" || r === "manager",
   admin: (r) => r === "admin" || r === "manager",
 };
 
