@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
 #include "store/connection.hpp"
 
 namespace rapport::test_support {
@@ -30,6 +31,18 @@ inline std::int64_t scalar(store::Connection& conn, std::string_view sql) {
   store::Query q(conn, sql);
   EXPECT_TRUE(q.step()) << sql;
   return q->get_int(0);
+}
+
+// The rapport::Error `f` throws (a test failure when it throws none), to check its code and field.
+template <typename F>
+Error error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error thrown";
+  return Error(ErrorCode::kInternal, "none");
 }
 
 }  // namespace rapport::test_support

@@ -16,6 +16,8 @@
 namespace rapport::app {
 namespace {
 
+using test_support::error_of;
+
 class CustomerServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -58,16 +60,6 @@ class CustomerServiceTest : public ::testing::Test {
     CustomerListParams p;
     p.q = q;
     return names(p);
-  }
-  template <typename F>
-  Error error_of(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error";
-    return Error(ErrorCode::kInternal, "none");
   }
 
   std::filesystem::path dir_;

@@ -21,6 +21,8 @@
 namespace rapport::app {
 namespace {
 
+using test_support::error_of;
+
 constexpr const char* kReachableTiers = "member:0:100:no; silver:10000:200:no; gold:50000:300:yes";
 
 class LoyaltyTest : public ::testing::Test {
@@ -88,16 +90,6 @@ class LoyaltyTest : public ::testing::Test {
   std::int64_t ledger_sum(std::int64_t customer) {
     return count("SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE customer_id = " +
                  std::to_string(customer));
-  }
-  template <typename F>
-  Error error_of(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error thrown";
-    return Error(ErrorCode::kInternal, "none");
   }
 
   std::filesystem::path dir_;

@@ -18,6 +18,8 @@
 namespace rapport::app {
 namespace {
 
+using test_support::error_of;
+
 class OrdersTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -82,16 +84,6 @@ class OrdersTest : public ::testing::Test {
     NewReturn r;
     r.lines = std::move(lines);
     return db_->writer().run(returns_->create(admin_, order_id, r, now));
-  }
-  template <typename F>
-  Error error_of(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error thrown";
-    return Error(ErrorCode::kInternal, "none");
   }
 
   std::filesystem::path dir_;

@@ -18,6 +18,8 @@
 namespace rapport::app {
 namespace {
 
+using test_support::error_of;
+
 constexpr TimeMs kTicketMinuteMs = 60000;
 
 class TicketsTest : public ::testing::Test {
@@ -90,16 +92,6 @@ class TicketsTest : public ::testing::Test {
     in.name = name;
     in.manager_id = manager_.user_id;
     return db_->writer().run(queues_->create(manager_, in));
-  }
-  template <typename F>
-  Error error_of(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error thrown";
-    return Error(ErrorCode::kInternal, "none");
   }
 
   std::filesystem::path dir_;
