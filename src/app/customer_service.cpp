@@ -1,6 +1,7 @@
 #include "app/customer_service.hpp"
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <utility>
 #include <variant>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "analytics/customer_types.hpp"
+#include "analytics/pareto.hpp"
 #include "analytics/rfm.hpp"
 #include "app/audit_log.hpp"
 #include "app/contact_normalizer.hpp"
@@ -852,43 +854,37 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
                                  : " LEFT JOIN customer_scores s ON s.customer_id = c.id";
   }
   if (score_key != nullptr) where += std::string(" AND ") + score_key + " IS NOT NULL";
+  // The allowed values are the analytics engine's own names (one place for the spelling).
   auto score_filter = [&](const std::optional<std::string>& value, const char* field,
-                          const char* column, auto known, const char* allowed) {
+                          const char* column, const std::vector<std::string_view>& allowed) {
     if (!value) return;
-    if (!known(*value)) throw_invalid(field, std::string("must be one of ") + allowed);
+    if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+      std::string list;
+      for (auto name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
+      throw_invalid(field, "must be one of " + list);
+    }
     where += std::string(" AND ") + column + " = ?";
     params.emplace_back(*value);
   };
-  score_filter(
-      p.value_tier, "value_tier", "s.value_tier",
-      [](const std::string& v) {
-        return v == "platinum" || v == "gold" || v == "silver" || v == "bronze";
-      },
-      "platinum, gold, silver, bronze");
+  auto names = [](auto values, auto name) {
+    std::vector<std::string_view> out;
+    for (auto v : values) out.push_back(name(v));
+    return out;
+  };
+  namespace an = analytics;
+  score_filter(p.value_tier, "value_tier", "s.value_tier",
+               names(std::array{an::ValueTier::kPlatinum, an::ValueTier::kGold,
+                                an::ValueTier::kSilver, an::ValueTier::kBronze},
+                     an::value_tier_name));
   score_filter(
       p.abc_class, "abc_class", "s.abc_class",
-      [](const std::string& v) { return v == "A" || v == "B" || v == "C"; }, "A, B, C");
-  score_filter(
-      p.rfm_segment, "rfm_segment", "s.rfm_segment",
-      [](const std::string& v) {
-        for (auto seg : analytics::kAllRfmSegments) {
-          if (analytics::rfm_segment_name(seg) == v) return true;
-        }
-        return false;
-      },
-      "Champions, Loyal, Potential loyalist, New, Promising, Need attention, About to sleep, "
-      "At risk, Cannot lose them, Hibernating, Lost");
-  score_filter(
-      p.customer_type, "customer_type", "s.customer_type",
-      [](const std::string& v) {
-        for (auto t :
-             {analytics::CustomerType::kOneTime, analytics::CustomerType::kTransactional,
-              analytics::CustomerType::kRelationship, analytics::CustomerType::kKeyAccount}) {
-          if (analytics::customer_type_name(t) == v) return true;
-        }
-        return false;
-      },
-      "one-time, T-type, R-type, key account");
+      names(std::array{an::AbcClass::kA, an::AbcClass::kB, an::AbcClass::kC}, an::abc_class_name));
+  score_filter(p.rfm_segment, "rfm_segment", "s.rfm_segment",
+               names(an::kAllRfmSegments, an::rfm_segment_name));
+  score_filter(p.customer_type, "customer_type", "s.customer_type",
+               names(std::array{an::CustomerType::kOneTime, an::CustomerType::kTransactional,
+                                an::CustomerType::kRelationship, an::CustomerType::kKeyAccount},
+                     an::customer_type_name));
 
   std::string key_expr;
   switch (sort) {
