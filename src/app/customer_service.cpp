@@ -654,6 +654,17 @@ void require_customer_exists(store::Connection& conn, std::int64_t id) {
 
 }  // namespace
 
+void check_live_customer(store::Connection& conn, std::int64_t id, const std::string& field) {
+  store::Query q(conn, "SELECT deleted_at, merged_into FROM customers WHERE id = ?", id);
+  if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), field);
+  if (!q->is_null(1)) {
+    throw_conflict("customer " + std::to_string(id) + " was merged into customer " +
+                       std::to_string(q->get_int(1)) + "; use that one",
+                   field);
+  }
+  if (!q->is_null(0)) throw_conflict("customer " + std::to_string(id) + " is deleted", field);
+}
+
 std::pair<CustomerSort, bool> parse_customer_sort(std::string_view text) {
   bool desc = !text.empty() && text[0] == '-';
   std::string_view name = desc ? text.substr(1) : text;

@@ -146,6 +146,10 @@ struct CustomerListParams {
   std::optional<int> limit;
 };
 
+// Checks that customer `id` exists, is not deleted and was not merged (404 / 409 naming `field`):
+// for anything that refers to a customer (orders, tickets, loyalty members).
+void check_live_customer(store::Connection& conn, std::int64_t id, const std::string& field);
+
 // Parses "name", "-name", "created_at", ... (a leading '-' for descending); throws
 // invalid_argument on field "sort".
 std::pair<CustomerSort, bool> parse_customer_sort(std::string_view text);

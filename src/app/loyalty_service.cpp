@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.hpp"
+#include "app/customer_service.hpp"
 #include "app/permissions.hpp"
 #include "app/settings.hpp"
 #include "app/timeline.hpp"
@@ -40,17 +41,6 @@ std::string issue_card(store::Connection& conn, std::int64_t customer_id, TimeMs
     return number;
   }
   throw Error(ErrorCode::kInternal, "could not draw an unused card number");
-}
-
-void check_live_customer(store::Connection& conn, std::int64_t id, const std::string& field) {
-  store::Query q(conn, "SELECT deleted_at, merged_into FROM customers WHERE id = ?", id);
-  if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), field);
-  if (!q->is_null(1)) {
-    throw_conflict("customer " + std::to_string(id) + " was merged into customer " +
-                       std::to_string(q->get_int(1)) + "; use that one",
-                   field);
-  }
-  if (!q->is_null(0)) throw_conflict("customer " + std::to_string(id) + " is deleted", field);
 }
 
 constexpr const char* kLedgerColumns =

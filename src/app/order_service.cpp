@@ -8,6 +8,7 @@
 #include "app/audit_log.hpp"
 #include "app/bulk_errors.hpp"
 #include "app/coupon_service.hpp"
+#include "app/customer_service.hpp"
 #include "app/keyset_cursor.hpp"
 #include "app/loyalty_service.hpp"
 #include "app/permissions.hpp"
@@ -65,18 +66,6 @@ std::optional<ProductRow> read_product_row(store::Query& q) {
   return p;
 }
 
-// Checks that the customer exists and is live; `field` names it in errors.
-void check_customer(store::Connection& conn, std::int64_t id, const std::string& field) {
-  store::Query q(conn, "SELECT deleted_at, merged_into FROM customers WHERE id = ?", id);
-  if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), field);
-  if (!q->is_null(1)) {
-    throw_conflict("customer " + std::to_string(id) + " was merged into customer " +
-                       std::to_string(q->get_int(1)) + "; use that one",
-                   field);
-  }
-  if (!q->is_null(0)) throw_conflict("customer " + std::to_string(id) + " is deleted", field);
-}
-
 std::string line_field(const std::string& prefix, std::size_t i, const char* name) {
   return prefix + "lines[" + std::to_string(i) + "]." + name;
 }
@@ -117,7 +106,7 @@ PreparedOrder prepare_order(store::Connection& conn, const Caller& caller, NewOr
     in.customer_id = holder;
   }
   if (in.customer_id) {
-    check_customer(conn, *in.customer_id, prefix + "customer_id");
+    check_live_customer(conn, *in.customer_id, prefix + "customer_id");
     o.customer_id = in.customer_id;
   }
   if (in.idempotency_key) {

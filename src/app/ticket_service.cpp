@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.hpp"
+#include "app/customer_service.hpp"
 #include "app/keyset_cursor.hpp"
 #include "app/permissions.hpp"
 #include "app/queue_service.hpp"
@@ -116,19 +117,6 @@ void apply_ticket_policy(store::Connection& conn, const BusinessCalendar& cal, T
   t.pause_while_waiting = policy->pause_while_waiting;
   t.first_response_due = sla_due(cal, policy->first_response, t.created_at);
   t.resolution_due = sla_due(cal, policy->resolution, t.created_at);
-}
-
-void check_ticket_customer(store::Connection& conn, std::int64_t id) {
-  store::Query q(conn, "SELECT deleted_at, merged_into FROM customers WHERE id = ?", id);
-  if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), "customer_id");
-  if (!q->is_null(1)) {
-    throw_conflict("customer " + std::to_string(id) + " was merged into customer " +
-                       std::to_string(q->get_int(1)) + "; use that one",
-                   "customer_id");
-  }
-  if (!q->is_null(0)) {
-    throw_conflict("customer " + std::to_string(id) + " is deleted", "customer_id");
-  }
 }
 
 void check_ticket_product(store::Connection& conn, std::int64_t id) {
@@ -359,7 +347,7 @@ WriteOp<Ticket> TicketService::create(const Caller& caller, NewTicket in) {
     check_text("description", *in.description, kMaxTicketDescription, false, true);
   }
   return [caller, in = std::move(in)](store::Connection& conn) {
-    check_ticket_customer(conn, in.customer_id);
+    check_live_customer(conn, in.customer_id, "customer_id");
     if (in.product_id) check_ticket_product(conn, *in.product_id);
     if (in.order_id) check_ticket_order(conn, *in.order_id, in.customer_id);
     if (in.assignee_id) check_staff_user(conn, *in.assignee_id, "assignee_id");
