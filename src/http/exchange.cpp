@@ -231,10 +231,13 @@ void Exchange::send(int status, std::string body, std::string_view content_type,
   resp.append_header(restinio::http_field::cache_control, "no-store");
   for (const auto& [k, v] : headers) resp.append_header(k, v);
   resp.set_body(std::move(body));
-  resp.done();
+  // Counted before the response leaves: a client that reads /metrics right after its own
+  // request has been answered must find that request counted (the response goes out on
+  // another thread and may otherwise overtake the count).
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string route_key = route_ != nullptr ? route_->key() : std::string("unmatched");
   sink_.on_response(route_key, method(), path(), status, secs, request_id_, caller_.user_id);
+  resp.done();
 }
 
 void Exchange::reply_stream(int status, std::string content_type,
