@@ -66,6 +66,23 @@ INSERT INTO promotions (id, name, scope, category_id, percent_off, points_multip
 INSERT INTO coupons (id, code, customer_id, amount_off_minor, min_spend_minor, max_uses, max_uses_per_customer, uses, starts_at, ends_at, created_at)
   VALUES (1, 'WELCOME-1', 1, 500, 2000, 1, 1, 1, 0, 86400000, 0);
 INSERT INTO coupon_redemptions (coupon_id, order_id, customer_id, amount_minor, at) VALUES (1, 1, 1, 500, 1);
+INSERT INTO reviews (id, product_id, customer_id, rating, title, body, channel, verified_purchase,
+    helpful_count, created_by, created_at, updated_at)
+  VALUES (1, 1, 1, 5, '好茶', '<script>alert(1)</script> stored as text', 'web', 1, 1, 2, 1000, 1000);
+INSERT INTO review_votes (review_id, customer_id, created_by, created_at) VALUES (1, 2, 2, 2000);
+INSERT INTO product_ratings (product_id, stars_5, updated_at) VALUES (1, 1, 1000);
+INSERT INTO survey_invitations (id, kind, customer_id, source, ticket_id, channel, created_at, responded_at)
+  VALUES (1, 'csat', 1, 'ticket_resolved', 1, 'phone', 1000, 2000);
+INSERT INTO survey_responses (invitation_id, kind, customer_id, score, comment, channel, responded_at)
+  VALUES (1, 'csat', 1, 4, '很满意', 'phone', 2000);
+INSERT INTO kb_categories (id, name, created_at, updated_at) VALUES (1, '退货 Returns', 1, 1);
+INSERT INTO kb_articles (id, category_id, title, body, language, status, published_at, solved_count,
+    created_by, created_at, updated_at)
+  VALUES (1, 1, '退货政策', '收到商品七天内可以**无理由退货**。', 'zh', 'published', 1, 1, 1, 1, 1);
+INSERT INTO kb_articles_fts (rowid, title, body, chars, tags)
+  VALUES (1, ' 退货 货政 政策 策 ', ' 收到 到商 商品 品七 七天 天内 内可 可以 以 ',
+    '退 货 政 策 收 到 商 品 七 天 内 可 以', 'published c1');
+INSERT INTO ticket_articles (ticket_id, article_id, linked_by, linked_at) VALUES (1, 1, 2, 3000);
 SQL
 out=tests/fixtures/schema/$(printf 'v%04d.sql' "$v")
 {

@@ -14,6 +14,7 @@
 #include "app/permissions.hpp"
 #include "app/product_service.hpp"
 #include "app/promotion_service.hpp"
+#include "app/survey_service.hpp"
 #include "app/timeline.hpp"
 #include "core/discount_rules.hpp"
 #include "core/error.hpp"
@@ -683,7 +684,11 @@ WriteOp<Order> OrderService::place(const Caller& caller, NewOrder order) {
   require(caller, Permission::kOrdersWrite);
   PreparedOrder prep = prepare_order(db_.reader(), caller, std::move(order), "");
   return [caller, prep = std::move(prep)](store::Connection& conn) mutable {
-    return insert_order(conn, caller, std::move(prep));
+    Order o = insert_order(conn, caller, std::move(prep));
+    // The NPS rule (app/survey_service; off unless its setting is on). Bulk loads and imports
+    // are history, not experiences to ask about.
+    invite_after_order(conn, caller, o.id, o.customer_id, o.channel, o.location);
+    return o;
   };
 }
 

@@ -60,6 +60,20 @@ std::string_view permission_name(Permission p) noexcept {
       return "loyalty.adjust";
     case Permission::kPromotionsWrite:
       return "promotions.write";
+    case Permission::kReviewsRead:
+      return "reviews.read";
+    case Permission::kReviewsWrite:
+      return "reviews.write";
+    case Permission::kReviewsModerate:
+      return "reviews.moderate";
+    case Permission::kSurveysRead:
+      return "surveys.read";
+    case Permission::kSurveysWrite:
+      return "surveys.write";
+    case Permission::kKbRead:
+      return "kb.read";
+    case Permission::kKbWrite:
+      return "kb.write";
   }
   return "unknown";
 }
@@ -111,6 +125,16 @@ bool allowed(Role role, Permission p) noexcept {
     case Permission::kLoyaltyAdjust:
     case Permission::kPromotionsWrite:
       return role == Role::kAdmin || role == Role::kManager;
+    case Permission::kReviewsRead:
+    case Permission::kSurveysRead:
+    case Permission::kKbRead:
+      return true;
+    case Permission::kReviewsWrite:
+    case Permission::kSurveysWrite:
+      return role != Role::kAnalyst;
+    case Permission::kReviewsModerate:
+    case Permission::kKbWrite:
+      return role == Role::kAdmin || role == Role::kManager || role == Role::kService;
   }
   return false;
 }

@@ -43,6 +43,17 @@ enum class Permission {
   kLoyaltyWrite,     // enrol customers, replace cards
   kLoyaltyAdjust,    // manual point adjustments
   kPromotionsWrite,  // create and end promotions, issue coupons (reading them is loyalty.read)
+  // Customer feedback (issue 6): every department reads reviews, survey results and the
+  // knowledge base; staff who deal with customers record reviews, votes and survey answers on a
+  // customer's behalf (analysts only read); service, managers and admins moderate reviews and
+  // write articles (and so see drafts).
+  kReviewsRead,      // reviews, product rating summaries
+  kReviewsWrite,     // record a review or a helpful vote for a customer
+  kReviewsModerate,  // hide and unhide reviews; see hidden ones in lists
+  kSurveysRead,      // invitations, responses, NPS/CSAT reports
+  kSurveysWrite,     // invite a customer by hand, record a response
+  kKbRead,           // published knowledge-base articles and categories, search
+  kKbWrite,          // write articles and categories, see drafts
 };
 
 std::string_view permission_name(Permission p) noexcept;

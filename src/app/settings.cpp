@@ -109,6 +109,13 @@ void validate(std::string_view key, std::string_view value) {
   } else if (key == setting::kLoyaltyNoticeDays) {
     auto v = parse_int64(value);
     if (!v || *v < 0 || *v > 365) throw_invalid(std::string(key), "must be 0 to 365 days");
+  } else if (key == setting::kSurveyCsatOnResolve || key == setting::kSurveyNpsAfterOrder) {
+    if (value != "true" && value != "false")
+      throw_invalid(std::string(key), "must be true or false");
+  } else if (key == setting::kSurveyNpsQuietDays) {
+    auto v = parse_int64(value);
+    if (!v || *v < 0 || *v > 3650)
+      throw_invalid(std::string(key), "must be a number of days from 0 to 3650");
   } else if (key == setting::kRecommendationDays) {
     auto v = parse_int64(value);
     if (!v || *v < 1 || *v > 3650)
@@ -153,6 +160,14 @@ const std::vector<SettingInfo>& known_settings() {
       {setting::kLoyaltyPointValue, "100", "Discount in minor units that 100 points redeem"},
       {setting::kLoyaltyExpiryMonths, "24", "Months after earning when points expire"},
       {setting::kLoyaltyNoticeDays, "30", "Days ahead of expiry that the member is sent a notice"},
+      {setting::kSurveyCsatOnResolve, "false",
+       "Invite the customer to a CSAT survey when their ticket is resolved (true or false)"},
+      {setting::kSurveyNpsAfterOrder, "false",
+       "Invite the customer to an NPS survey after an order placed through the API (true or "
+       "false)"},
+      {setting::kSurveyNpsQuietDays, "90",
+       "Days after an NPS invitation during which an order does not invite the same customer "
+       "again"},
   };
   return kSettings;
 }

@@ -41,6 +41,10 @@ inline constexpr std::string_view kLoyaltyEarnCap = "loyalty_earn_cap";  // per 
 inline constexpr std::string_view kLoyaltyPointValue = "loyalty_point_value_minor_per_100";
 inline constexpr std::string_view kLoyaltyExpiryMonths = "loyalty_expiry_months";     // 1-120, 24
 inline constexpr std::string_view kLoyaltyNoticeDays = "loyalty_expiry_notice_days";  // 0-365
+// Surveys (app/survey_service): the rules that invite customers.
+inline constexpr std::string_view kSurveyCsatOnResolve = "survey_csat_on_resolve";  // true|false
+inline constexpr std::string_view kSurveyNpsAfterOrder = "survey_nps_after_order";  // true|false
+inline constexpr std::string_view kSurveyNpsQuietDays = "survey_nps_quiet_days";    // 0-3650, 90
 }  // namespace setting
 
 struct SettingInfo {

@@ -9,6 +9,7 @@
 #include "app/queue_service.hpp"
 #include "app/settings.hpp"
 #include "app/sla_policy_service.hpp"
+#include "app/survey_service.hpp"
 #include "app/timeline.hpp"
 #include "core/error.hpp"
 #include "core/ticket_rules.hpp"
@@ -493,6 +494,10 @@ WriteOp<Ticket> TicketService::change_status(const Caller& caller, std::int64_t 
     t.updated_at = now;
     t.version = before.version + 1;
     store_ticket(conn, t);
+    if (t.resolved_at && !before.resolved_at) {
+      // The CSAT rule (app/survey_service; off unless its setting is on).
+      invite_on_ticket_resolved(conn, caller, t.id, t.customer_id, t.channel);
+    }
     if (event) {
       std::string what = *event == "ticket_resolved" ? "resolved"
                          : *event == "ticket_closed" ? "closed"

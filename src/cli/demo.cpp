@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "app/demo_feedback.hpp"
 #include "app/demo_store.hpp"
 #include "app/user_service.hpp"
 #include "core/error.hpp"
@@ -65,6 +66,7 @@ int run_demo(const DemoOptions& o) {
   auto conn = db.open_connection();
   store::Transaction tx(*conn, true);
   auto sum = app::generate_demo_store(*conn, caller, gen);
+  auto fb = app::generate_demo_feedback(*conn, caller, o.seed, gen.now);
   tx.commit();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -79,6 +81,12 @@ int run_demo(const DemoOptions& o) {
       static_cast<long long>(sum.returns), static_cast<long long>(sum.tickets),
       static_cast<long long>(sum.loyalty_members), static_cast<long long>(sum.timeline_entries),
       secs);
+  std::printf(
+      "feedback: %lld reviews (%lld helpful votes), %lld survey invitations with %lld responses, "
+      "%lld knowledge-base articles solving %lld tickets\n",
+      static_cast<long long>(fb.reviews), static_cast<long long>(fb.votes),
+      static_cast<long long>(fb.invitations), static_cast<long long>(fb.responses),
+      static_cast<long long>(fb.articles), static_cast<long long>(fb.ticket_links));
   return 0;
 }
 

@@ -20,6 +20,8 @@ RouteTable build_routes(Services& services) {
   add_import_routes(routes, services);
   add_ticket_routes(routes, services);
   add_loyalty_routes(routes, services);
+  add_feedback_routes(routes, services);
+  add_kb_routes(routes, services);
   return routes;
 }
 

@@ -24,6 +24,8 @@ void add_customer_routes(RouteTable& routes, Services& services);
 void add_import_routes(RouteTable& routes, Services& services);
 void add_ticket_routes(RouteTable& routes, Services& services);
 void add_loyalty_routes(RouteTable& routes, Services& services);
+void add_feedback_routes(RouteTable& routes, Services& services);
+void add_kb_routes(RouteTable& routes, Services& services);
 
 // The expected version of an update: the If-Match header ("3" or W/"3") or else the body's
 // "version" field; nullopt when neither is given.

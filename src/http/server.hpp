@@ -10,13 +10,16 @@
 #include "app/category_service.hpp"
 #include "app/coupon_service.hpp"
 #include "app/customer_service.hpp"
+#include "app/kb_service.hpp"
 #include "app/loyalty_service.hpp"
 #include "app/order_service.hpp"
 #include "app/product_service.hpp"
 #include "app/promotion_service.hpp"
 #include "app/queue_service.hpp"
 #include "app/return_service.hpp"
+#include "app/review_service.hpp"
 #include "app/sla_policy_service.hpp"
+#include "app/survey_service.hpp"
 #include "app/ticket_service.hpp"
 #include "app/user_service.hpp"
 #include "http/metrics.hpp"
@@ -52,7 +55,10 @@ struct Services {
         sla_policies(database),
         loyalty(database),
         promotions(database),
-        coupons(database) {}
+        coupons(database),
+        reviews(database),
+        surveys(database),
+        kb(database) {}
   store::Database& db;
   app::AuthService auth;
   app::UserService users;
@@ -68,6 +74,9 @@ struct Services {
   app::LoyaltyService loyalty;
   app::PromotionService promotions;
   app::CouponService coupons;
+  app::ReviewService reviews;
+  app::SurveyService surveys;
+  app::KbService kb;
   Metrics metrics;
 };
 

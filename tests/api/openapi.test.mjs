@@ -703,6 +703,131 @@ test("real responses have documented statuses and match the documented schemas",
       ["/api/v1/coupons/x", { token: admin }, 400],
     ],
   });
+  // Customer feedback: reviews, survey invitations, knowledge-base categories and articles.
+  const review = await created("/api/v1/reviews",
+    { product_id: prod.id, customer_id: cust.id, rating: 4, title: "Doc", body: "<b>ok</b>" });
+  const toHide = await created("/api/v1/reviews",
+    { product_id: prod.id, customer_id: (await mk({ name: "Doc Hidden" })).id, rating: 2 });
+  const voter = await mk({ name: "Doc Voter" });
+  const invitation = await created("/api/v1/surveys/invitations",
+    { kind: "nps", customer_id: cust.id, channel: "store", store: "Doc store" });
+  const kbCat = await created("/api/v1/kb/categories", { name: "Doc category" });
+  const article = await created("/api/v1/kb/articles",
+    { title: "Doc kettle", body: "# Kettle\n\n<script>x</script>", category_id: kbCat.id, status: "published" });
+  const kbDraft = await created("/api/v1/kb/articles", { title: "Doc draft", body: "Draft" });
+  const RV = `/api/v1/reviews/${review.id}`;
+  const IV = `/api/v1/surveys/invitations/${invitation.id}`;
+  const KA = `/api/v1/kb/articles/${article.id}`;
+  Object.assign(samples, {
+    "POST /api/v1/reviews": [
+      ["/api/v1/reviews", { token: admin, json: { product_id: prod.id, customer_id: customerId, rating: 5 } }, 201],
+      ["/api/v1/reviews", { token: admin, json: { product_id: prod.id, customer_id: customerId, rating: 6 } }, 400],
+      ["/api/v1/reviews", { token: admin, json: { product_id: 999999, customer_id: customerId, rating: 5 } }, 404],
+      ["/api/v1/reviews", { token: admin, json: { product_id: prod.id, customer_id: toDelete.id, rating: 5 } }, 409],
+    ],
+    "GET /api/v1/reviews/{id}": [[RV, { token: analyst.token }, 200], ["/api/v1/reviews/999999", { token: admin }, 404]],
+    "POST /api/v1/reviews/{id}/hide": [
+      [`/api/v1/reviews/${toHide.id}/hide`, { token: admin, json: { reason: "Doc" } }, 200],
+      [`/api/v1/reviews/${toHide.id}/hide`, { token: admin, json: { reason: "Doc" } }, 409],
+      [`/api/v1/reviews/${toHide.id}/hide`, { token: admin, json: {} }, 400],
+      ["/api/v1/reviews/999999/hide", { token: admin, json: { reason: "Doc" } }, 404],
+    ],
+    "POST /api/v1/reviews/{id}/unhide": [
+      [`/api/v1/reviews/${toHide.id}/unhide`, { token: admin }, 200],
+      [`/api/v1/reviews/${toHide.id}/unhide`, { token: admin }, 409],
+      ["/api/v1/reviews/999999/unhide", { token: admin }, 404],
+    ],
+    "POST /api/v1/reviews/{id}/votes": [
+      [`${RV}/votes`, { token: admin, json: { customer_id: voter.id } }, 201],
+      [`${RV}/votes`, { token: admin, json: { customer_id: voter.id } }, 409],
+      [`${RV}/votes`, { token: admin, json: { customer_id: "x" } }, 400],
+      ["/api/v1/reviews/999999/votes", { token: admin, json: { customer_id: voter.id } }, 404],
+    ],
+    "GET /api/v1/products/{id}/reviews": [
+      [`/api/v1/products/${prod.id}/reviews?sort=-rating&limit=1`, { token: analyst.token }, 200],
+      [`/api/v1/products/${prod.id}/reviews?sort=best`, { token: admin }, 400],
+      ["/api/v1/products/999999/reviews", { token: admin }, 404],
+    ],
+    "GET /api/v1/products/{id}/rating": [
+      [`/api/v1/products/${prod.id}/rating`, { token: analyst.token }, 200],
+      ["/api/v1/products/999999/rating", { token: admin }, 404],
+    ],
+    "GET /api/v1/customers/{id}/reviews": [
+      [`/api/v1/customers/${customerId}/reviews`, { token: admin }, 200],
+      [`/api/v1/customers/${customerId}/reviews?cursor=zz`, { token: admin }, 400],
+      ["/api/v1/customers/999999/reviews", { token: admin }, 404],
+    ],
+    "POST /api/v1/surveys/invitations": [
+      ["/api/v1/surveys/invitations", { token: admin, json: { kind: "csat", customer_id: cust.id } }, 201],
+      ["/api/v1/surveys/invitations", { token: admin, json: { kind: "ces", customer_id: cust.id } }, 400],
+      ["/api/v1/surveys/invitations", { token: admin, json: { kind: "csat", customer_id: 999999 } }, 404],
+      ["/api/v1/surveys/invitations", { token: admin, json: { kind: "csat", customer_id: toDelete.id } }, 409],
+    ],
+    "GET /api/v1/surveys/invitations": [
+      [`/api/v1/surveys/invitations?customer=${cust.id}&kind=nps&limit=1`, { token: analyst.token }, 200],
+      ["/api/v1/surveys/invitations?kind=ces", { token: admin }, 400],
+    ],
+    "GET /api/v1/surveys/invitations/{id}": [[IV, { token: analyst.token }, 200],
+      ["/api/v1/surveys/invitations/999999", { token: admin }, 404]],
+    "POST /api/v1/surveys/invitations/{id}/response": [
+      [`${IV}/response`, { token: admin, json: { score: 11 } }, 400],
+      [`${IV}/response`, { token: admin, json: { score: 9, comment: "Doc" } }, 201],
+      [`${IV}/response`, { token: admin, json: { score: 9 } }, 409],
+      ["/api/v1/surveys/invitations/999999/response", { token: admin, json: { score: 9 } }, 404],
+    ],
+    "GET /api/v1/surveys/responses": [
+      ["/api/v1/surveys/responses?kind=nps", { token: analyst.token }, 200],
+      ["/api/v1/surveys/responses?limit=0", { token: admin }, 400],
+    ],
+    "GET /api/v1/surveys/reports": [
+      ["/api/v1/surveys/reports?kind=nps&group_by=store&from=2020-01-01", { token: analyst.token }, 200],
+      ["/api/v1/surveys/reports?kind=csat", { token: analyst.token }, 200],
+      ["/api/v1/surveys/reports?kind=nps&group_by=mood", { token: admin }, 400],
+    ],
+    "GET /api/v1/kb/categories": [["/api/v1/kb/categories", { token: analyst.token }, 200]],
+    "POST /api/v1/kb/categories": [
+      ["/api/v1/kb/categories", { token: admin, json: { name: "Doc other" } }, 201],
+      ["/api/v1/kb/categories", { token: admin, json: { name: "Doc other" } }, 409],
+      ["/api/v1/kb/categories", { token: admin, json: { name: "" } }, 400],
+    ],
+    "PATCH /api/v1/kb/categories/{id}": [
+      [`/api/v1/kb/categories/${kbCat.id}`, { token: admin, json: { name: "Doc renamed" } }, 200],
+      [`/api/v1/kb/categories/${kbCat.id}`, { token: admin, json: { name: "Doc other" } }, 409],
+      [`/api/v1/kb/categories/${kbCat.id}`, { token: admin, json: { nope: 1 } }, 400],
+      ["/api/v1/kb/categories/999999", { token: admin, json: { name: "X" } }, 404],
+    ],
+    "GET /api/v1/kb/articles": [
+      ["/api/v1/kb/articles?q=kettle", { token: analyst.token }, 200],
+      ["/api/v1/kb/articles?sort=-solved_count&limit=1", { token: analyst.token }, 200],
+      ["/api/v1/kb/articles?status=all", { token: admin }, 200],
+      ["/api/v1/kb/articles?q=%21", { token: admin }, 400],
+    ],
+    "POST /api/v1/kb/articles": [
+      ["/api/v1/kb/articles", { token: admin, json: { title: "Doc 2", body: "x", language: "en" } }, 201],
+      ["/api/v1/kb/articles", { token: admin, json: { title: "Doc 2" } }, 400],
+      ["/api/v1/kb/articles", { token: admin, json: { title: "Doc 2", body: "x", category_id: 999999 } }, 404],
+    ],
+    "GET /api/v1/kb/articles/{id}": [[KA, { token: analyst.token }, 200],
+      [`/api/v1/kb/articles/${kbDraft.id}`, { token: analyst.token }, 404]],
+    "PATCH /api/v1/kb/articles/{id}": [
+      [KA, { token: admin, json: { category_id: null, language: "en" } }, 200],
+      [KA, { token: admin, json: { title: "X", version: 1 } }, 409],
+      [KA, { token: admin, json: { status: "gone" } }, 400],
+      ["/api/v1/kb/articles/999999", { token: admin, json: { title: "X" } }, 404],
+    ],
+    "GET /api/v1/tickets/{id}/articles": [[`${T}/articles`, { token: admin }, 200],
+      ["/api/v1/tickets/999999/articles", { token: admin }, 404]],
+    "POST /api/v1/tickets/{id}/articles": [
+      [`${T}/articles`, { token: admin, json: { article_id: article.id } }, 201],
+      [`${T}/articles`, { token: admin, json: { article_id: article.id } }, 409],
+      [`${T}/articles`, { token: admin, json: { article_id: 0 } }, 400],
+      ["/api/v1/tickets/999999/articles", { token: admin, json: { article_id: article.id } }, 404],
+    ],
+    "DELETE /api/v1/tickets/{id}/articles/{article_id}": [
+      [`${T}/articles/${article.id}`, { token: admin }, 204],
+      [`${T}/articles/${article.id}`, { token: admin }, 404],
+    ],
+  });
   // Rows the analytics samples read (written with SQL: no route is needed).
   const seeded = sqlite(s.db, `INSERT INTO customers (id, name, created_at, updated_at)
       VALUES (900001, 'Doc Customer', 0, 0);
@@ -711,11 +836,13 @@ test("real responses have documented statuses and match the documented schemas",
   assert.equal(seeded.status, 0, seeded.stderr);
   // Permissions every role holds: the analyst is not refused them.
   const HELD_BY_ANALYST = new Set(["signed_in", "analytics.read", "analytics.refresh",
-    "customers.read", "products.read", "orders.read", "settings.read", "export", "tickets.reports", "loyalty.read"]);
+    "customers.read", "products.read", "orders.read", "settings.read", "export", "tickets.reports", "loyalty.read",
+    "reviews.read", "surveys.read", "kb.read"]);
   // Every protected operation: 401 without a token, 403 for a role without the permission.
   for (const r of table) {
     const key = `${r.method} ${r.path}`;
-    const p = r.path.replace("{id}", String(victim.id)).replace("{kind}", "customers");
+    const p = r.path.replace("{id}", String(victim.id)).replace("{kind}", "customers")
+      .replace("{article_id}", "1");
     if (r.permission !== null) samples[key].push([p, {}, 401]);
     if (r.permission !== null && !HELD_BY_ANALYST.has(r.permission)) {
       const outsider = r.permission === "export" ? service : analyst;  // analysts may export

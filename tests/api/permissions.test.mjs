@@ -16,6 +16,10 @@ const WRITERS = ["admin", "manager", "sales", "service"];
 const TICKET_READERS = ["admin", "manager", "sales", "service"];
 const TICKET_WRITERS = ["admin", "manager", "service"];
 const SERVICE_SETUP = ["admin", "manager"];
+// Customer feedback: everyone reads reviews, survey results and published articles; whoever
+// deals with customers records reviews, votes and survey answers for them (not analysts);
+// service, managers and admins moderate reviews and write the knowledge base (and see drafts).
+const FEEDBACK_STAFF = ["admin", "manager", "service"];
 
 // route key -> roles allowed, or PUBLIC (no token needed).
 const TABLE = {
@@ -115,6 +119,30 @@ const TABLE = {
   "DELETE /api/v1/promotions/{id}": ["admin", "manager"],
   "POST /api/v1/coupons": ["admin", "manager"],
   "GET /api/v1/coupons/{code}": ALL,
+  "POST /api/v1/reviews": WRITERS,
+  "GET /api/v1/reviews/{id}": ALL,
+  "POST /api/v1/reviews/{id}/hide": FEEDBACK_STAFF,
+  "POST /api/v1/reviews/{id}/unhide": FEEDBACK_STAFF,
+  "POST /api/v1/reviews/{id}/votes": WRITERS,
+  "GET /api/v1/products/{id}/reviews": ALL,
+  "GET /api/v1/products/{id}/rating": ALL,
+  "GET /api/v1/customers/{id}/reviews": ALL,
+  "POST /api/v1/surveys/invitations": WRITERS,
+  "GET /api/v1/surveys/invitations": ALL,
+  "GET /api/v1/surveys/invitations/{id}": ALL,
+  "POST /api/v1/surveys/invitations/{id}/response": WRITERS,
+  "GET /api/v1/surveys/responses": ALL,
+  "GET /api/v1/surveys/reports": ALL,
+  "GET /api/v1/kb/categories": ALL,
+  "POST /api/v1/kb/categories": FEEDBACK_STAFF,
+  "PATCH /api/v1/kb/categories/{id}": FEEDBACK_STAFF,
+  "GET /api/v1/kb/articles": ALL,
+  "POST /api/v1/kb/articles": FEEDBACK_STAFF,
+  "GET /api/v1/kb/articles/{id}": ALL,
+  "PATCH /api/v1/kb/articles/{id}": FEEDBACK_STAFF,
+  "GET /api/v1/tickets/{id}/articles": TICKET_READERS,
+  "POST /api/v1/tickets/{id}/articles": TICKET_WRITERS,
+  "DELETE /api/v1/tickets/{id}/articles/{article_id}": TICKET_WRITERS,
 };
 
 let s;
@@ -131,6 +159,7 @@ let seq = 0;
 let customer;   // the customer the write routes act on
 let perRole;    // role -> {del, restore, other}: fresh customers for delete, restore and merge
 let loyal;      // loyalty fixtures: {member, card, cardMember}
+let fb;         // feedback fixtures: {review, invitation, category, article, perRole: role -> {...}}
 let desk;       // service fixtures: {ticket, queue, policy, perRole: role -> {ticket, queue, pair, doomedPolicy}}
 
 // A plausible request for each route, and the status it gets when allowed.
@@ -347,6 +376,64 @@ function plausible(key, role) {
           ends_at: "2030-01-02T00:00:00Z" } };
     case "GET /api/v1/coupons/{code}":
       return { method: "GET", path: "/api/v1/coupons/PERM-COUPON", ok: 200 };
+    case "POST /api/v1/reviews":
+      return { method: "POST", path: "/api/v1/reviews", ok: 201,
+        json: { product_id: shop.product.id, customer_id: customer.id, rating: 1 + (seq % 5) } };
+    case "GET /api/v1/reviews/{id}":
+      return { method: "GET", path: `/api/v1/reviews/${fb.review}`, ok: 200 };
+    case "POST /api/v1/reviews/{id}/hide":
+      return { method: "POST", path: `/api/v1/reviews/${fb.perRole[role].review}/hide`, ok: 200,
+        json: { reason: `Hidden by ${role}` } };
+    case "POST /api/v1/reviews/{id}/unhide":
+      return { method: "POST", path: `/api/v1/reviews/${fb.perRole[role].hidden}/unhide`, ok: 200 };
+    case "POST /api/v1/reviews/{id}/votes":
+      return { method: "POST", path: `/api/v1/reviews/${fb.review}/votes`, ok: 201,
+        json: { customer_id: fb.perRole[role].voter } };
+    case "GET /api/v1/products/{id}/reviews":
+      return { method: "GET", path: `/api/v1/products/${shop.product.id}/reviews?sort=-helpful`, ok: 200 };
+    case "GET /api/v1/products/{id}/rating":
+      return { method: "GET", path: `/api/v1/products/${shop.product.id}/rating`, ok: 200 };
+    case "GET /api/v1/customers/{id}/reviews":
+      return { method: "GET", path: `/api/v1/customers/${customer.id}/reviews`, ok: 200 };
+    case "POST /api/v1/surveys/invitations":
+      return { method: "POST", path: "/api/v1/surveys/invitations", ok: 201,
+        json: { kind: "nps", customer_id: customer.id, channel: "web" } };
+    case "GET /api/v1/surveys/invitations":
+      return { method: "GET", path: "/api/v1/surveys/invitations?pending=true", ok: 200 };
+    case "GET /api/v1/surveys/invitations/{id}":
+      return { method: "GET", path: `/api/v1/surveys/invitations/${fb.invitation}`, ok: 200 };
+    case "POST /api/v1/surveys/invitations/{id}/response":
+      return { method: "POST", path: `/api/v1/surveys/invitations/${fb.perRole[role].invitation}/response`,
+        ok: 201, json: { score: 8 } };
+    case "GET /api/v1/surveys/responses":
+      return { method: "GET", path: "/api/v1/surveys/responses?kind=nps", ok: 200 };
+    case "GET /api/v1/surveys/reports":
+      return { method: "GET", path: "/api/v1/surveys/reports?kind=nps&group_by=channel", ok: 200 };
+    case "GET /api/v1/kb/categories":
+      return { method: "GET", path: "/api/v1/kb/categories", ok: 200 };
+    case "POST /api/v1/kb/categories":
+      return { method: "POST", path: "/api/v1/kb/categories", ok: 201, json: { name: `Category ${seq}` } };
+    case "PATCH /api/v1/kb/categories/{id}":
+      return { method: "PATCH", path: `/api/v1/kb/categories/${fb.category}`, ok: 200,
+        json: { name: `Renamed ${seq}` } };
+    case "GET /api/v1/kb/articles":
+      return { method: "GET", path: "/api/v1/kb/articles?q=kettle", ok: 200 };
+    case "POST /api/v1/kb/articles":
+      return { method: "POST", path: "/api/v1/kb/articles", ok: 201,
+        json: { title: `Written by ${role}`, body: "Text" } };
+    case "GET /api/v1/kb/articles/{id}":
+      return { method: "GET", path: `/api/v1/kb/articles/${fb.article}`, ok: 200 };
+    case "PATCH /api/v1/kb/articles/{id}":
+      return { method: "PATCH", path: `/api/v1/kb/articles/${fb.article}`, ok: 200,
+        json: { body: `Edited by ${role}` } };
+    case "GET /api/v1/tickets/{id}/articles":
+      return { method: "GET", path: `/api/v1/tickets/${desk.ticket.id}/articles`, ok: 200 };
+    case "POST /api/v1/tickets/{id}/articles":
+      return { method: "POST", path: `/api/v1/tickets/${desk.ticket.id}/articles`, ok: 201,
+        json: { article_id: fb.perRole[role].article } };
+    case "DELETE /api/v1/tickets/{id}/articles/{article_id}":
+      return { method: "DELETE",
+        path: `/api/v1/tickets/${desk.ticket.id}/articles/${fb.perRole[role].linked}`, ok: 204 };
     default:
       throw new Error(`no plausible request for ${key}: add one to permissions.test.mjs`);
   }
@@ -411,7 +498,54 @@ before(async () => {
   assert.equal(coupon.status, 201, JSON.stringify(coupon.body));
   loyal = { member: customer.id, card: member.card_number, promotion: promo.body.id,
     cardMember: (await enrol(await newCustomer("Loses cards"))).customer_id };
+  fb = await makeFeedback();
 });
+
+// Reviews, invitations, categories and articles for the feedback routes: per role a review to
+// hide, a hidden one to show, a customer to vote, an invitation to answer, an article to link
+// to the desk's ticket and a linked one to unlink.
+async function makeFeedback() {
+  const post = async (path, json) => {
+    const r = await s.request("POST", path, { token: adminToken, json });
+    assert.equal(r.status, 201, `${path}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const person = (name) => {
+    const r = sqlite(s.db,
+      `INSERT INTO customers (name, created_at, updated_at) VALUES ('${name}', 0, 0) RETURNING id`,
+      { json: true });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout)[0].id;
+  };
+  const out = { perRole: {} };
+  out.review = (await post("/api/v1/reviews",
+    { product_id: shop.product.id, customer_id: person("Reviewer"), rating: 4 })).id;
+  out.invitation = (await post("/api/v1/surveys/invitations",
+    { kind: "csat", customer_id: customer.id })).id;
+  out.category = (await post("/api/v1/kb/categories", { name: "Permissions" })).id;
+  out.article = (await post("/api/v1/kb/articles",
+    { title: "Kettle care", body: "Descale monthly.", status: "published" })).id;
+  for (const role of ROLES) {
+    const mine = {};
+    mine.review = (await post("/api/v1/reviews",
+      { product_id: shop.product.id, customer_id: person(`To hide ${role}`), rating: 2 })).id;
+    mine.hidden = (await post("/api/v1/reviews",
+      { product_id: shop.product.id, customer_id: person(`Hidden ${role}`), rating: 3 })).id;
+    const h = await s.request("POST", `/api/v1/reviews/${mine.hidden}/hide`,
+      { token: adminToken, json: { reason: "Fixture" } });
+    assert.equal(h.status, 200, JSON.stringify(h.body));
+    mine.voter = person(`Voter ${role}`);
+    mine.invitation = (await post("/api/v1/surveys/invitations",
+      { kind: "nps", customer_id: customer.id })).id;
+    mine.article = (await post("/api/v1/kb/articles",
+      { title: `To link ${role}`, body: "x", status: "published" })).id;
+    mine.linked = (await post("/api/v1/kb/articles",
+      { title: `Linked ${role}`, body: "x", status: "published" })).id;
+    await post(`/api/v1/tickets/${desk.ticket.id}/articles`, { article_id: mine.linked });
+    out.perRole[role] = mine;
+  }
+  return out;
+}
 
 // Tickets, queues and SLA policies for the service routes: per role a new ticket to open, an
 // empty queue to delete, a free type x priority to create a policy for and a policy to delete.

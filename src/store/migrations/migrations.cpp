@@ -667,6 +667,154 @@ CREATE TABLE coupon_redemptions (
 CREATE INDEX coupon_redemptions_coupon ON coupon_redemptions (coupon_id, customer_id);
 CREATE INDEX coupon_redemptions_order ON coupon_redemptions (order_id);
 )sql"},
+    {6, "feedback: reviews, votes, rating aggregates, CSAT/NPS surveys, knowledge base", R"sql(
+-- Reviews: 1-5 stars per customer and product. A later review of the same product by the same
+-- customer replaces the earlier one, which stays as history (replaced_at set; the new one names
+-- it in `replaces`); only the current one (replaced_at IS NULL) is shown, voted on or
+-- moderated. Hidden reviews (moderation) keep their row and reason.
+CREATE TABLE reviews (
+  id                INTEGER PRIMARY KEY,
+  product_id        INTEGER NOT NULL REFERENCES products (id),
+  customer_id       INTEGER NOT NULL REFERENCES customers (id),
+  rating            INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  title             TEXT,
+  body              TEXT,
+  channel           TEXT NOT NULL CHECK (channel IN
+                      ('store','phone','email','sms','web','chat','social','visit')),
+  verified_purchase INTEGER NOT NULL DEFAULT 0,
+  helpful_count     INTEGER NOT NULL DEFAULT 0,
+  hidden_at         INTEGER,
+  hidden_reason     TEXT,
+  hidden_by         INTEGER REFERENCES users (id),
+  replaces          INTEGER REFERENCES reviews (id),
+  replaced_at       INTEGER,
+  created_by        INTEGER REFERENCES users (id),
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  version           INTEGER NOT NULL DEFAULT 1
+);
+-- One current review per customer and product.
+CREATE UNIQUE INDEX reviews_current ON reviews (product_id, customer_id) WHERE replaced_at IS NULL;
+-- A product's current reviews in each list order (newest, most helpful, by rating).
+CREATE INDEX reviews_product_created ON reviews (product_id, created_at, id) WHERE replaced_at IS NULL;
+CREATE INDEX reviews_product_helpful ON reviews (product_id, helpful_count, id) WHERE replaced_at IS NULL;
+CREATE INDEX reviews_product_rating ON reviews (product_id, rating, id) WHERE replaced_at IS NULL;
+CREATE INDEX reviews_customer ON reviews (customer_id, id);
+
+-- "Helpful" votes: one per customer and review.
+CREATE TABLE review_votes (
+  review_id   INTEGER NOT NULL REFERENCES reviews (id),
+  customer_id INTEGER NOT NULL REFERENCES customers (id),
+  created_by  INTEGER REFERENCES users (id),
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (review_id, customer_id)
+);
+
+-- Per product: the count of its current, visible reviews per star, written in the same
+-- transaction as every review change (so mean, count and distribution are always exact).
+CREATE TABLE product_ratings (
+  product_id INTEGER PRIMARY KEY REFERENCES products (id),
+  stars_1    INTEGER NOT NULL DEFAULT 0,
+  stars_2    INTEGER NOT NULL DEFAULT 0,
+  stars_3    INTEGER NOT NULL DEFAULT 0,
+  stars_4    INTEGER NOT NULL DEFAULT 0,
+  stars_5    INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL
+);
+
+-- Survey invitations: CSAT (1-5) after a resolved ticket, NPS (0-10) after an order (each rule
+-- turned on by a setting), or made by hand. channel and store say where the experience
+-- happened (the ticket's channel; the order's channel and location), for the reports.
+CREATE TABLE survey_invitations (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL CHECK (kind IN ('csat','nps')),
+  customer_id  INTEGER NOT NULL REFERENCES customers (id),
+  source       TEXT NOT NULL CHECK (source IN ('ticket_resolved','order','manual')),
+  ticket_id    INTEGER REFERENCES tickets (id),
+  order_id     INTEGER REFERENCES orders (id),
+  channel      TEXT,
+  store        TEXT,
+  created_by   INTEGER REFERENCES users (id),
+  created_at   INTEGER NOT NULL,
+  responded_at INTEGER
+);
+CREATE INDEX survey_invitations_customer ON survey_invitations (customer_id, id);
+CREATE INDEX survey_invitations_pending ON survey_invitations (id) WHERE responded_at IS NULL;
+-- A ticket or an order is asked about once per kind (a reopened ticket resolved again is not).
+CREATE UNIQUE INDEX survey_invitations_ticket ON survey_invitations (ticket_id, kind)
+  WHERE ticket_id IS NOT NULL;
+CREATE UNIQUE INDEX survey_invitations_order ON survey_invitations (order_id, kind)
+  WHERE order_id IS NOT NULL;
+
+-- One response per invitation (the UNIQUE constraint is the last line of that rule).
+CREATE TABLE survey_responses (
+  id            INTEGER PRIMARY KEY,
+  invitation_id INTEGER NOT NULL UNIQUE REFERENCES survey_invitations (id),
+  kind          TEXT NOT NULL CHECK (kind IN ('csat','nps')),
+  customer_id   INTEGER NOT NULL REFERENCES customers (id),
+  score         INTEGER NOT NULL CHECK ((kind = 'csat' AND score BETWEEN 1 AND 5) OR
+                                        (kind = 'nps' AND score BETWEEN 0 AND 10)),
+  comment       TEXT,
+  channel       TEXT,
+  store         TEXT,
+  created_by    INTEGER REFERENCES users (id),
+  responded_at  INTEGER NOT NULL
+);
+CREATE INDEX survey_responses_kind_at ON survey_responses (kind, responded_at, id);
+CREATE INDEX survey_responses_customer ON survey_responses (customer_id, id);
+
+-- The knowledge base.
+CREATE TABLE kb_categories (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version    INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX kb_categories_name ON kb_categories (name);
+
+-- Articles in Markdown (rendered safely on the way out, never stored as HTML). solved_count is
+-- the number of tickets linked as solved by the article, kept with each link.
+CREATE TABLE kb_articles (
+  id           INTEGER PRIMARY KEY,
+  category_id  INTEGER REFERENCES kb_categories (id),
+  title        TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  language     TEXT,
+  status       TEXT NOT NULL CHECK (status IN ('draft','published')),
+  published_at INTEGER,
+  solved_count INTEGER NOT NULL DEFAULT 0,
+  created_by   INTEGER REFERENCES users (id),
+  updated_by   INTEGER REFERENCES users (id),
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  version      INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX kb_articles_status ON kb_articles (status, id);
+CREATE INDEX kb_articles_category ON kb_articles (category_id, status, id);
+CREATE INDEX kb_articles_solved ON kb_articles (status, solved_count, id);
+CREATE INDEX kb_articles_updated ON kb_articles (status, updated_at, id);
+
+-- The search index: title and body as core/search_text prepares them (CJK runs as bigrams),
+-- `chars` the CJK characters of both one by one (a one-character search reads one list instead
+-- of merging every bigram that starts with the character), rowid = article id, written by the
+-- use case in the article's own transaction. `tags` holds the article's status and category as
+-- words ("published c12"), so a search filters inside the index (a term of the MATCH) instead
+-- of reading each match's row. Searches aim the user's terms at title and body (or chars);
+-- tags weigh nothing in the ranking.
+CREATE VIRTUAL TABLE kb_articles_fts USING fts5 (
+  title, body, chars, tags, tokenize = 'porter unicode61 remove_diacritics 2');
+
+-- Tickets solved by an article.
+CREATE TABLE ticket_articles (
+  ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+  article_id INTEGER NOT NULL REFERENCES kb_articles (id),
+  linked_by  INTEGER REFERENCES users (id),
+  linked_at  INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, article_id)
+);
+CREATE INDEX ticket_articles_article ON ticket_articles (article_id, ticket_id);
+)sql"},
 };
 
 void ensure_version_table(Connection& conn) {
