@@ -12,13 +12,20 @@ const ARTIFACTS = process.env.RAPPORT_ARTIFACTS ?? tempDir("rapport-browser-");
 const CHROMIUM = process.env.RAPPORT_CHROMIUM ?? "/usr/bin/chromium";
 const XSS_NAME = `<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">Mallory`;
 const XSS_NOTE = `<img src=x onerror="window.__xss = 3"><b>bold?</b>`;
+const XSS_REVIEW = `<img src=x onerror=alert(1)><img src=x onerror="window.__xss = 5"> broke after a week`;
+const KB_TITLE = "Parcel arrived crushed: refund or replacement";
 
 let s;
 let browser;
 let page;
 let admin;          // {email, password}
+let adminToken;     // the admin's API token, for checks beside the browser
 let chinese;        // a customer with a Chinese name: {id, name}
 let xss;            // a customer whose name and city are markup: {id}
+let bea;            // a customer without reviews, who writes one in the UI
+let product;        // a product with three reviews: 5, 5 and 1 stars (the 1 with markup)
+let crushed;        // Bea's ticket, whose subject finds the article `article`
+let article;
 const problems = [];  // console errors (CSP violations included) and page errors
 
 async function shot(name) {
@@ -36,6 +43,7 @@ before(async () => {
   };
   s = await startServer({ db, extraArgs: ["--web-root", WEB_ROOT] });
   const token = await s.signIn(admin.email, admin.password);
+  adminToken = token;
   const make = async (json) => {
     const r = await s.request("POST", "/api/v1/customers", { token, json });
     assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -46,6 +54,24 @@ before(async () => {
   const note = await s.request("POST", `/api/v1/customers/${xss.id}/interactions`,
     { token, json: { kind: "note", channel: "visit", subject: XSS_NOTE, body: XSS_NOTE } });
   assert.equal(note.status, 201, JSON.stringify(note.body));
+
+  // Feedback: a product with known reviews, an article and a ticket it solves, an NPS answer.
+  const post = async (p, json) => {
+    const r = await s.request("POST", p, { token, json });
+    assert.equal(r.status, 201, `${p}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  bea = await make({ name: "Bea Reviewer" });
+  const third = await make({ name: "Tom Three" });
+  product = await post("/api/v1/products", { sku: "UI-KETTLE", name: "Glass kettle", price_minor: 12900, currency: "CNY" });
+  await post("/api/v1/reviews", { product_id: product.id, customer_id: chinese.id, rating: 5, title: "很好用", body: "烧水很快。" });
+  await post("/api/v1/reviews", { product_id: product.id, customer_id: third.id, rating: 5, body: "Great kettle" });
+  await post("/api/v1/reviews", { product_id: product.id, customer_id: xss.id, rating: 1, title: "<b>bad</b>", body: XSS_REVIEW });
+  article = await post("/api/v1/kb/articles", { title: KB_TITLE, status: "published", language: "en",
+    body: "Offer a **refund** or a replacement at once.\n\n包裹破损时可以退款或换货。" });
+  crushed = await post("/api/v1/tickets", { type: "complaint", channel: "phone", customer_id: bea.id, subject: "Parcel arrived crushed" });
+  const invitation = await post("/api/v1/surveys/invitations", { kind: "nps", customer_id: third.id, channel: "store", store: "UI test store" });
+  await post(`/api/v1/surveys/invitations/${invitation.id}/response`, { score: 10, comment: "Friendly staff" });
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
@@ -175,6 +201,95 @@ test("the RFM grid appears after a manager's refresh", async () => {
   assert.ok(n > 0);
   assert.equal(total, n);
   await shot("analytics");
+});
+
+test("the product page shows the rating distribution and reviews as text", async () => {
+  await page.goto(`${s.url}/products/${product.id}`);
+  await page.locator("[data-test=rating-count]", { hasText: "3 reviews" }).waitFor();
+  assert.equal(await page.locator("[data-test=rating-mean]").innerText(), "3.7");
+  const bars = {};
+  for (const n of [1, 2, 3, 4, 5]) {
+    bars[n] = await page.locator(`[data-test=rating-distribution] li[data-stars="${n}"] [data-test=bar-count]`).innerText();
+  }
+  assert.deepEqual(bars, { 1: "1", 2: "0", 3: "0", 4: "0", 5: "2" });
+  // The review with markup in its title and text shows them as text.
+  const evil = page.locator("[data-test=review-list] li", { hasText: "broke after a week" });
+  await evil.waitFor();
+  assert.match(await evil.innerText(), /<b>bad<\/b>/);
+  assert.ok((await evil.innerText()).includes(XSS_REVIEW));
+  assert.equal(await page.locator("main img").count(), 0);
+  assert.equal(await page.locator("main b").count(), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  await page.selectOption("[data-test=review-sort]", "rating");
+  await page.locator("[data-test=review-list] li").first().filter({ hasText: "broke after a week" }).waitFor();
+  await shot("product-reviews");
+});
+
+test("a review recorded on a customer's behalf changes the rating; a moderator hides one with a reason", async () => {
+  await page.click("[data-test=record-review]");
+  await page.click("[data-test=review-submit]");
+  await page.locator("#rv-customer-error").waitFor();  // no customer chosen yet
+  await page.locator("[data-test=customer-picker]").pressSequentially("Bea Rev", { delay: 20 });
+  await page.locator(".picker-matches button", { hasText: "Bea Reviewer" }).click();
+  await page.locator("[data-test=picked-customer]", { hasText: "Bea Reviewer" }).waitFor();
+  await page.check("[data-test=rv-rating-4]");
+  await page.fill("#rv-title", "Solid");
+  await page.click("[data-test=review-submit]");
+  await page.locator("[data-test=review-recorded]").waitFor();
+  await page.locator("[data-test=rating-count]", { hasText: "4 reviews" }).waitFor();
+  assert.equal(await page.locator(`[data-test=rating-distribution] li[data-stars="4"] [data-test=bar-count]`).innerText(), "1");
+  assert.deepEqual(s.sql(`SELECT rating, title FROM reviews WHERE customer_id = ${bea.id}`), [{ rating: 4, title: "Solid" }]);
+  // Hiding asks for a reason: the server's refusal of an empty one is shown at the field.
+  const evil = page.locator("[data-test=review-list] li", { hasText: "broke after a week" });
+  await evil.locator("[data-test=hide]").click();
+  await page.click("[data-test=hide-confirm]");
+  await page.locator("#hide-reason-error").waitFor();
+  await page.fill("#hide-reason", "Not about the product");
+  await page.click("[data-test=hide-confirm]");
+  await page.locator("[data-test=rating-count]", { hasText: "3 reviews" }).waitFor();
+  await evil.waitFor({ state: "detached" });
+  await page.check("[data-test=show-hidden]");
+  await page.locator("[data-test=review-list] li.hidden", { hasText: "Not about the product" }).waitFor();
+  await shot("product-reviews-moderated");
+});
+
+test("the knowledge base is searched from a ticket and an article linked as solved", async () => {
+  await page.goto(`${s.url}/tickets/${crushed.id}`);
+  const search = page.locator("[data-test=ticket-kb-search]");
+  await search.waitFor();
+  assert.equal(await search.inputValue(), "Parcel arrived crushed");  // prefilled with the subject
+  const hit = page.locator("[data-test=ticket-kb-results] li", { hasText: KB_TITLE });
+  await hit.locator("[data-test=kb-link]").click();
+  await page.locator("[data-test=ticket-kb-links] li", { hasText: KB_TITLE }).waitFor();
+  assert.deepEqual(s.sql(`SELECT article_id FROM ticket_articles WHERE ticket_id = ${crushed.id}`), [{ article_id: article.id }]);
+  await shot("ticket-kb");
+  // The knowledge base screen finds it by Chinese words too, and shows the rendered article.
+  await page.goto(`${s.url}/kb`);
+  await page.locator("[data-test=kb-search]").pressSequentially("破损", { delay: 30 });
+  await page.locator("[data-test=kb-results][data-query=\"破损\"] li a", { hasText: KB_TITLE }).click();
+  await page.locator("[data-test=kb-article-body] strong", { hasText: "refund" }).waitFor();
+  assert.match(await page.locator("[data-test=kb-article]").innerText(), /solved 1 ticket/);
+});
+
+test("survey results show the NPS figure of the range; the dashboard shows the last 30 days", async () => {
+  await page.goto(`${s.url}/surveys`);
+  const score = page.locator("[data-test=survey-score]");
+  await score.waitFor();
+  const from = await page.inputValue("#sv-from");
+  const to = new Date(`${await page.inputValue("#sv-to")}T00:00:00Z`);
+  to.setUTCDate(to.getUTCDate() + 1);
+  const r = await s.request("GET", `/api/v1/surveys/reports?kind=nps&from=${from}&to=${to.toISOString().slice(0, 10)}`,
+    { token: adminToken });
+  assert.equal(r.status, 200);
+  assert.ok(r.body.total.responses > 0);
+  const expected = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(r.body.total.nps);
+  assert.equal(await score.innerText(), expected);
+  await page.locator("[data-test=survey-responses-table] tr", { hasText: "Friendly staff" }).waitFor();
+  await page.selectOption("[data-test=group-by]", "store");
+  await page.locator("[data-test=survey-groups] tr", { hasText: "UI test store" }).filter({ hasText: "100.0" }).waitFor();
+  await shot("surveys");
+  await page.goto(`${s.url}/`);
+  assert.match(await page.locator("[data-test=nps30]").innerText(), /^-?\d+(\.\d)?$/);
 });
 
 test("markup in customer-entered text is shown as text, never run", async () => {

@@ -102,7 +102,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>("GET", path, { query, signal }),
   post: <T>(path: string, json?: unknown, query?: Query) => request<T>("POST", path, { json, query }),
-  patch: <T>(path: string, json: unknown) => request<T>("PATCH", path, { json }),
+  patch: <T>(path: string, json: unknown, headers?: Record<string, string>) => request<T>("PATCH", path, { json, headers }),
   put: <T>(path: string, json: unknown) => request<T>("PUT", path, { json }),
   del: <T>(path: string, headers?: Record<string, string>) => request<T>("DELETE", path, { headers }),
 };

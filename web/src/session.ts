@@ -52,6 +52,10 @@ type Capability =
   | "settings.write"
   | "loyalty.write"
   | "loyalty.adjust"
+  | "reviews.write"
+  | "reviews.moderate"
+  | "surveys.write"
+  | "kb.write"
   | "admin";
 
 const rules: Record<Capability, (r: Role) => boolean> = {
@@ -68,6 +72,10 @@ const rules: Record<Capability, (r: Role) => boolean> = {
   "settings.write": (r) => r === "admin",
   "loyalty.write": (r) => r !== "analyst",
   "loyalty.adjust": (r) => r === "admin" || r === "manager",
+  "reviews.write": (r) => r !== "analyst",
+  "reviews.moderate": (r) => r === "admin" || r === "manager" || r === "service",
+  "surveys.write": (r) => r !== "analyst",
+  "kb.write": (r) => r === "admin" || r === "manager" || r === "service",
   admin: (r) => r === "admin" || r === "manager",
 };
 
