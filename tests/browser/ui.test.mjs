@@ -23,6 +23,7 @@ let adminToken;     // the admin's API token, for checks beside the browser
 let chinese;        // a customer with a Chinese name: {id, name}
 let xss;            // a customer whose name and city are markup: {id}
 let bea;            // a customer without reviews, who writes one in the UI
+let tom;            // a reviewer, who answers an NPS survey in the UI
 let product;        // a product with three reviews: 5, 5 and 1 stars (the 1 with markup)
 let crushed;        // Bea's ticket, whose subject finds the article `article`
 let article;
@@ -55,23 +56,21 @@ before(async () => {
     { token, json: { kind: "note", channel: "visit", subject: XSS_NOTE, body: XSS_NOTE } });
   assert.equal(note.status, 201, JSON.stringify(note.body));
 
-  // Feedback: a product with known reviews, an article and a ticket it solves, an NPS answer.
+  // Feedback: a product with known reviews, an article and a ticket it solves.
   const post = async (p, json) => {
     const r = await s.request("POST", p, { token, json });
     assert.equal(r.status, 201, `${p}: ${JSON.stringify(r.body)}`);
     return r.body;
   };
   bea = await make({ name: "Bea Reviewer" });
-  const third = await make({ name: "Tom Three" });
+  tom = await make({ name: "Tom Three" });
   product = await post("/api/v1/products", { sku: "UI-KETTLE", name: "Glass kettle", price_minor: 12900, currency: "CNY" });
   await post("/api/v1/reviews", { product_id: product.id, customer_id: chinese.id, rating: 5, title: "很好用", body: "烧水很快。" });
-  await post("/api/v1/reviews", { product_id: product.id, customer_id: third.id, rating: 5, body: "Great kettle" });
+  await post("/api/v1/reviews", { product_id: product.id, customer_id: tom.id, rating: 5, body: "Great kettle" });
   await post("/api/v1/reviews", { product_id: product.id, customer_id: xss.id, rating: 1, title: "<b>bad</b>", body: XSS_REVIEW });
   article = await post("/api/v1/kb/articles", { title: KB_TITLE, status: "published", language: "en",
     body: "Offer a **refund** or a replacement at once.\n\n包裹破损时可以退款或换货。" });
   crushed = await post("/api/v1/tickets", { type: "complaint", channel: "phone", customer_id: bea.id, subject: "Parcel arrived crushed" });
-  const invitation = await post("/api/v1/surveys/invitations", { kind: "nps", customer_id: third.id, channel: "store", store: "UI test store" });
-  await post(`/api/v1/surveys/invitations/${invitation.id}/response`, { score: 10, comment: "Friendly staff" });
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
@@ -271,7 +270,23 @@ test("the knowledge base is searched from a ticket and an article linked as solv
   assert.match(await page.locator("[data-test=kb-article]").innerText(), /solved 1 ticket/);
 });
 
-test("survey results show the NPS figure of the range; the dashboard shows the last 30 days", async () => {
+test("a survey sent from the 360 view is answered there; results show the NPS of the range and on the dashboard", async () => {
+  await page.goto(`${s.url}/customers/${tom.id}`);
+  await page.selectOption("#inv-channel", "store");
+  await page.fill("#inv-store", "UI test store");
+  await page.click("[data-test=send-survey]");
+  await page.locator("[data-test=survey-sent]").waitFor();
+  await page.locator("[data-test=pending-surveys] li button").click();
+  const form = page.locator("[data-test=answer-form]");
+  await form.locator("[data-test=answer-score]").fill("11");
+  await form.locator("button[type=submit]").click();
+  await form.locator(".field-error", { hasText: "0 to 10" }).waitFor();  // the server's, at the field
+  await form.locator("[data-test=answer-score]").fill("10");
+  await form.locator("input[id^=ans-comment]").fill("Friendly staff");
+  await form.locator("button[type=submit]").click();
+  await page.locator("[data-test=customer-answers] tr", { hasText: "Friendly staff" }).waitFor();
+  assert.deepEqual(s.sql(`SELECT r.score, i.store FROM survey_responses r JOIN survey_invitations i ON i.id = r.invitation_id WHERE r.customer_id = ${tom.id}`),
+    [{ score: 10, store: "UI test store" }]);
   await page.goto(`${s.url}/surveys`);
   const score = page.locator("[data-test=survey-score]");
   await score.waitFor();

@@ -384,6 +384,7 @@ export default {
     sorts: { solved: "Most solved", updated: "Recently updated" },
     byRelevance: "Search results are ranked by relevance.",
     noMatch: "No article matches",
+    noMatchAll: "No article holds all these words: try fewer or other words.",
     none: "No articles",
     solvedN: "solved no ticket | solved 1 ticket | solved {n} tickets",
     updatedAt: "updated {at}",

@@ -386,6 +386,7 @@ const zh: typeof en = {
     sorts: { solved: "解决工单最多", updated: "最近更新" },
     byRelevance: "搜索结果按相关度排序。",
     noMatch: "没有匹配的文章",
+    noMatchAll: "没有文章包含所有这些词：请减少或更换关键词。",
     none: "暂无文章",
     solvedN: "尚未解决工单 | 已解决 1 个工单 | 已解决 {n} 个工单",
     updatedAt: "更新于 {at}",
