@@ -238,6 +238,12 @@ test("a review recorded on a customer's behalf changes the rating; a moderator h
   await page.locator("[data-test=rating-count]", { hasText: "4 reviews" }).waitFor();
   assert.equal(await page.locator(`[data-test=rating-distribution] li[data-stars="4"] [data-test=bar-count]`).innerText(), "1");
   assert.deepEqual(s.sql(`SELECT rating, title FROM reviews WHERE customer_id = ${bea.id}`), [{ rating: 4, title: "Solid" }]);
+  // Bea finds Tom's review helpful, once.
+  const toms = page.locator("[data-test=review-list] li", { hasText: "Great kettle" });
+  await toms.locator("[data-test=helpful]").click();
+  await toms.locator("[data-test=helpful-count]", { hasText: "1 found it helpful" }).waitFor();
+  await toms.locator("[data-test=helpful]").click();
+  await toms.locator(".form-error", { hasText: /already/ }).waitFor();
   // Hiding asks for a reason: the server's refusal of an empty one is shown at the field.
   const evil = page.locator("[data-test=review-list] li", { hasText: "broke after a week" });
   await evil.locator("[data-test=hide]").click();
@@ -334,6 +340,9 @@ test("switching to Chinese translates the labels and formats dates for the local
   await page.locator("h2", { hasText: "时间线" }).waitFor();
   // Intl's Chinese dates carry 年/月/日.
   assert.match(await page.locator("[data-test=timeline] .meta").first().innerText(), /\d{4}年\d{1,2}月\d{1,2}日/);
+  // Feedback labels too, with the customer's review as written.
+  await page.locator("[data-test=customer-reviews] h2", { hasText: "商品评价" }).waitFor();
+  await page.locator("[data-test=customer-reviews] li", { hasText: "烧水很快。" }).waitFor();
   await shot("customer-360-zh");
   // The choice is kept across a reload.
   await page.reload();
@@ -351,6 +360,12 @@ test("at phone width the menu folds and the dashboard still reads", async () => 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `page wider than the phone by ${overflow}px`);
   await shot("dashboard-phone");
+  // The product page with its reviews also fits.
+  await page.goto(`${s.url}/products/${product.id}`);
+  await page.locator("[data-test=review-list] li").first().waitFor();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 1, `product page wider than the phone by ${wide}px`);
+  await shot("product-phone");
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
