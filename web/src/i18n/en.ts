@@ -371,6 +371,7 @@ export default {
     title: "Knowledge base",
     newArticle: "New article",
     editArticle: "Edit article",
+    cannotWrite: "Your role cannot write articles.",
     searchHint: "Search articles (e.g. 退货, returns)",
     category: "Category",
     categories: "Categories",

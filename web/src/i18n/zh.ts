@@ -373,6 +373,7 @@ const zh: typeof en = {
     title: "知识库",
     newArticle: "新建文章",
     editArticle: "编辑文章",
+    cannotWrite: "您的角色不能撰写文章。",
     searchHint: "搜索文章（如：退货、returns）",
     category: "分类",
     categories: "分类",
