@@ -7,7 +7,7 @@ what=${1:-test}
 
 build_pkgs=(g++ cmake make pkg-config libsqlite3-dev librestinio-dev libasio-dev nlohmann-json3-dev
   libsodium-dev libcli11-dev libspdlog-dev libtomlplusplus-dev libhowardhinnant-date-dev libfmt-dev
-  libeigen3-dev libphonenumber-dev libxlsxwriter-dev libpcre2-dev libcmark-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 ca-certificates
+  libeigen3-dev libphonenumber-dev libxlsxwriter-dev libpcre2-dev zlib1g-dev libcmark-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 ca-certificates
   tzdata)  # tzdata: the business time zone (date/tz reads /usr/share/zoneinfo)
 test_pkgs=(curl clang-format chromium fonts-wqy-microhei)  # the browser tests: headless chromium, a CJK font for the screenshots
 bench_pkgs=(wrk hyperfine)

@@ -228,7 +228,12 @@ void Exchange::send(int status, std::string body, std::string_view content_type,
   }
   resp.append_header("X-Request-Id", request_id_);
   resp.append_header("X-Content-Type-Options", "nosniff");
-  resp.append_header(restinio::http_field::cache_control, "no-store");
+  // API answers are never cached; a reply that says otherwise (the web UI's files) gives its own.
+  bool cache_control = false;
+  for (const auto& [k, v] : headers) {
+    cache_control = cache_control || restinio::impl::is_equal_caseless(k, "Cache-Control");
+  }
+  if (!cache_control) resp.append_header(restinio::http_field::cache_control, "no-store");
   for (const auto& [k, v] : headers) resp.append_header(k, v);
   resp.set_body(std::move(body));
   // Counted before the response leaves: a client that reads /metrics right after its own

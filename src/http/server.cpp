@@ -4,8 +4,6 @@
 #include <sodium.h>
 
 #include <atomic>
-#include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -15,6 +13,7 @@
 #include "http/browser_session.hpp"
 #include "http/exchange.hpp"
 #include "http/request_checks.hpp"
+#include "http/static_files.hpp"
 
 // pcre2.h needs the code unit width first (8: UTF-8 paths); only this file includes it.
 #ifndef PCRE2_CODE_UNIT_WIDTH
@@ -90,20 +89,6 @@ std::string allowed_methods(const RouteTable& routes, std::string_view path) {
     allow += route.method;
   }
   return allow;
-}
-
-std::string content_type_for(const std::filesystem::path& p) {
-  auto ext = p.extension().string();
-  if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
-  if (ext == ".css") return "text/css; charset=utf-8";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".png") return "image/png";
-  if (ext == ".ico") return "image/x-icon";
-  if (ext == ".json") return "application/json";
-  if (ext == ".woff2") return "font/woff2";
-  if (ext == ".woff") return "font/woff";
-  return "application/octet-stream";
 }
 
 // The caller behind a request: `Authorization: Bearer` (integrations, unchanged), else the
@@ -238,9 +223,9 @@ void Server::run_until_signal() {
         });
   }
 
-  const std::string web_root = config_.web_root;
+  auto statics = std::make_shared<StaticFiles>(config_.web_root);
   const RouteTable& routes = routes_;
-  router->non_matched_request_handler([&sink, &routes, web_root](restinio::request_handle_t req) {
+  router->non_matched_request_handler([&sink, &routes, statics](restinio::request_handle_t req) {
     auto ex = std::make_shared<Exchange>(req, restinio::router::route_params_t{}, nullptr, sink,
                                          request_id_for(*req));
     ex->set_self(ex);
@@ -256,22 +241,19 @@ void Server::run_until_signal() {
       return restinio::request_accepted();
     }
     bool is_get = req->header().method() == restinio::http_method_get();
-    if (is_get && !web_root.empty() && path.rfind("/api/", 0) != 0) {
-      // The web UI: a file under web_root, or index.html for the app's own routes.
-      namespace fs = std::filesystem;
-      std::error_code ec;
-      fs::path root = fs::weakly_canonical(web_root, ec);
-      fs::path file = fs::weakly_canonical(root / path.substr(1), ec);
-      bool inside = !ec && file.string().rfind(root.string(), 0) == 0;
-      if (!inside || !fs::is_regular_file(file, ec)) file = root / "index.html";
-      std::ifstream in(file, std::ios::binary);
-      if (in) {
-        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        ex->reply_text(200, std::move(content), content_type_for(file),
-                       {{"Content-Security-Policy",
-                         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' "
-                         "data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"},
-                        {"X-Frame-Options", "DENY"}});
+    if (is_get && path.rfind("/api/", 0) != 0) {
+      // The web UI (StaticFiles: from memory, gzip, cached by hash).
+      const auto& h = req->header();
+      auto r = statics->get(path, h.get_field_or(restinio::http_field::accept_encoding, ""),
+                            h.get_field_or(restinio::http_field::if_none_match, ""));
+      if (r) {
+        r->headers.emplace_back(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+        r->headers.emplace_back("X-Frame-Options", "DENY");
+        ex->reply_text(r->status, std::move(r->body), r->status == 304 ? "" : r->content_type,
+                       std::move(r->headers));
         return restinio::request_accepted();
       }
     }
