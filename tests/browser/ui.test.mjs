@@ -258,7 +258,7 @@ test("a review recorded on a customer's behalf changes the rating; a moderator h
   await shot("product-reviews-moderated");
 });
 
-test("the knowledge base is searched from a ticket and an article linked as solved", async () => {
+test("the knowledge base is searched from a ticket and an article linked as solved; a CSAT survey sent", async () => {
   await page.goto(`${s.url}/tickets/${crushed.id}`);
   const search = page.locator("[data-test=ticket-kb-search]");
   await search.waitFor();
@@ -267,6 +267,10 @@ test("the knowledge base is searched from a ticket and an article linked as solv
   await hit.locator("[data-test=kb-link]").click();
   await page.locator("[data-test=ticket-kb-links] li", { hasText: KB_TITLE }).waitFor();
   assert.deepEqual(s.sql(`SELECT article_id FROM ticket_articles WHERE ticket_id = ${crushed.id}`), [{ article_id: article.id }]);
+  // And the customer is asked how we did on this ticket.
+  await page.click("[data-test=send-csat]");
+  await page.locator("[data-test=ticket-survey]", { hasText: "CSAT survey sent" }).waitFor();
+  assert.deepEqual(s.sql(`SELECT kind, customer_id FROM survey_invitations WHERE ticket_id = ${crushed.id}`), [{ kind: "csat", customer_id: bea.id }]);
   await shot("ticket-kb");
   // The knowledge base screen finds it by Chinese words too, and shows the rendered article.
   await page.goto(`${s.url}/kb`);
