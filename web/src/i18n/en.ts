@@ -419,6 +419,7 @@ export default {
     groups: { month: "Month", channel: "Channel", store: "Store", segment: "RFM segment" },
     from: "From",
     to: "To (inclusive)",
+    fixParams: "Correct the range above to see the results.",
     noKey: "None",
     promoters: "Promoters (9-10)",
     passives: "Passives (7-8)",

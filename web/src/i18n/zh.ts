@@ -421,6 +421,7 @@ const zh: typeof en = {
     groups: { month: "月份", channel: "渠道", store: "门店", segment: "RFM 分群" },
     from: "开始日期",
     to: "结束日期（含）",
+    fixParams: "请更正上方的日期范围以查看结果。",
     noKey: "无",
     promoters: "推荐者（9-10）",
     passives: "被动者（7-8）",
