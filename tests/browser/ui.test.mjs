@@ -278,6 +278,13 @@ test("the knowledge base is searched from a ticket and an article linked as solv
   await page.locator("[data-test=kb-results][data-query=\"破损\"] li a", { hasText: KB_TITLE }).click();
   await page.locator("[data-test=kb-article-body] strong", { hasText: "refund" }).waitFor();
   assert.match(await page.locator("[data-test=kb-article]").innerText(), /solved 1 ticket/);
+  // An editor changes it: the edit is sent with If-Match (the version read) and shown at once.
+  await page.click("[data-test=kb-edit]");
+  await page.fill("[data-test=kb-title]", `${KB_TITLE} (updated)`);
+  await page.click("[data-test=kb-save]");
+  await page.locator("[data-test=kb-article-title]", { hasText: "(updated)" }).waitFor();
+  assert.deepEqual(s.sql(`SELECT title, version FROM kb_articles WHERE id = ${article.id}`),
+    [{ title: `${KB_TITLE} (updated)`, version: 2 }]);
 });
 
 test("a survey sent from the 360 view is answered there; results show the NPS of the range and on the dashboard", async () => {
