@@ -317,6 +317,13 @@ test("a survey sent from the 360 view is answered there; results show the NPS of
   const expected = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(r.body.total.nps);
   assert.equal(await score.innerText(), expected);
   await page.locator("[data-test=survey-responses-table] tr", { hasText: "Friendly staff" }).waitFor();
+  // By month, the months between the first and the last are all there (those without answers too).
+  const months = await page.locator("[data-test=survey-groups] tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.key));
+  assert.ok(months.length >= 1);
+  for (let i = 1; i < months.length; i++) {
+    const [y, m] = months[i - 1].split("-").map(Number);
+    assert.equal(months[i], m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`, months.join(" "));
+  }
   await page.selectOption("[data-test=group-by]", "store");
   await page.locator("[data-test=survey-groups] tr", { hasText: "UI test store" }).filter({ hasText: "100.0" }).waitFor();
   await shot("surveys");
