@@ -3,6 +3,7 @@
 // go to $RAPPORT_ARTIFACTS. Nothing is downloaded: chromium is the system's.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { cli, startServer, tempDir } from "../api/lib.mjs";
@@ -16,6 +17,7 @@ const XSS_REVIEW = `<img src=x onerror=alert(1)><img src=x onerror="window.__xss
 const KB_TITLE = "Parcel arrived crushed: refund or replacement";
 
 let s;
+let dbDir;          // the demo store's directory, removed at the end
 let browser;
 let page;
 let admin;          // {email, password}
@@ -34,7 +36,8 @@ async function shot(name) {
 }
 
 before(async () => {
-  const dir = tempDir("rapport-browser-db-");
+  dbDir = tempDir("rapport-browser-db-");
+  const dir = dbDir;
   const db = path.join(dir, "ui.db");
   const demo = cli(["demo", "--db", db, "--customers", "300"]);
   assert.equal(demo.status, 0, demo.stderr);
@@ -83,6 +86,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await s?.stop({ keep: false });
+  if (dbDir) fs.rmSync(dbDir, { recursive: true, force: true });
 });
 
 test("signing in shows the user's name and role, with the session in an HttpOnly cookie", async () => {
