@@ -330,6 +330,11 @@ test("a survey sent from the 360 view is answered there; results show the NPS of
   }
   await page.selectOption("[data-test=group-by]", "store");
   await page.locator("[data-test=survey-groups] tr", { hasText: "UI test store" }).filter({ hasText: "100.0" }).waitFor();
+  // The table as a CSV file: the store's row with its raw figures.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-test=survey-export-csv]")]);
+  const csv = fs.readFileSync(await download.path(), "utf8").split("\r\n");
+  assert.equal(csv[0], "Store,Responses,Promoters (9-10),Passives (7-8),Detractors (0-6),NPS");
+  assert.ok(csv.includes("UI test store,1,1,0,0,100"), csv.join("\n"));
   await shot("surveys");
   await page.goto(`${s.url}/`);
   assert.match(await page.locator("[data-test=nps30]").innerText(), /^-?\d+(\.\d)?$/);
