@@ -23,23 +23,52 @@ std::string format_amount(double v) {
   return buffer;
 }
 
-}  // namespace
+// Per distinct x: how many customers have it and the sum of their log(m). These do not depend
+// on the parameters, so a fit computes them once rather than at every evaluation.
+struct GammaGammaGroup {
+  std::int32_t x = 0;
+  double count = 0;
+  double sum_log_m = 0;
+};
 
-GammaGammaModel::GammaGammaModel(const GammaGammaParameters& p) : parameters_(p) {
-  for (double v : {p.p, p.q, p.gamma}) {
-    if (!(std::isfinite(v) && v > 0)) {
-      throw_invalid("parameters", "Gamma-Gamma parameters must be finite and positive");
+std::vector<GammaGammaGroup> gamma_gamma_groups(std::span<const std::int32_t> xs,
+                                                std::span<const double> ms) {
+  // x is dense in practice, so group through a vector.
+  std::int32_t max_x = 0;
+  for (std::int32_t x : xs) max_x = std::max(max_x, x);
+  std::vector<GammaGammaGroup> groups;
+  if (static_cast<std::size_t>(max_x) <= 4 * xs.size() + 1024) {
+    std::vector<GammaGammaGroup> by_x(static_cast<std::size_t>(max_x) + 1);
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      by_x[xs[i]].count += 1;
+      by_x[xs[i]].sum_log_m += std::log(ms[i]);
     }
+    for (std::size_t x = 0; x < by_x.size(); ++x) {
+      if (by_x[x].count > 0)
+        groups.push_back({static_cast<std::int32_t>(x), by_x[x].count, by_x[x].sum_log_m});
+    }
+  } else {
+    std::unordered_map<std::int32_t, GammaGammaGroup> per_x;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      GammaGammaGroup& slot = per_x[xs[i]];
+      slot.x = xs[i];
+      slot.count += 1;
+      slot.sum_log_m += std::log(ms[i]);
+    }
+    for (const auto& [x, g] : per_x) groups.push_back(g);
   }
+  return groups;
 }
 
 // Per customer (x, m):
 //   lgamma(p x + q) - lgamma(p x) - lgamma(q) + q log(gamma) + (p x - 1) log(m) + p x log(x)
 //   - (p x + q) log(x m + gamma)
 // Everything but the last term depends on x alone or is linear in p with a data constant, so
-// it is summed per distinct x; the per-customer cost is one logarithm. Order: p, q, gamma.
-Evaluation GammaGammaModel::evaluate(const GammaGammaParameters& params,
-                                     std::span<const std::int32_t> xs, std::span<const double> ms) {
+// it is summed per distinct x (`groups`); the per-customer cost is one logarithm. Order: p, q,
+// gamma.
+Evaluation evaluate_gamma_gamma(const GammaGammaParameters& params,
+                                std::span<const std::int32_t> xs, std::span<const double> ms,
+                                std::span<const GammaGammaGroup> groups) {
   Evaluation e;
   e.gradient = Eigen::VectorXd::Zero(3);
   e.hessian = Eigen::MatrixXd::Zero(3, 3);
@@ -48,10 +77,6 @@ Evaluation GammaGammaModel::evaluate(const GammaGammaParameters& params,
     e.value = kNaN;
     return e;
   }
-  struct PerX {
-    double count = 0;
-    double sum_log_m = 0;
-  };
   double v = 0, gp = 0, gq = 0, gg = 0, hpp = 0, hpq = 0, hpg = 0, hqq = 0, hqg = 0, hgg = 0;
   for (std::size_t i = 0; i < xs.size(); ++i) {
     const double x = xs[i], m = ms[i];
@@ -67,33 +92,10 @@ Evaluation GammaGammaModel::evaluate(const GammaGammaParameters& params,
     hqg -= inv;
     hgg += k * inv * inv;
   }
-  // x-only and constant-in-customer terms. log(m) sums are needed per x; a second pass keeps
-  // the first loop free of the grouping. x is dense in practice, so group through a vector.
-  std::int32_t max_x = 0;
-  for (std::int32_t x : xs) max_x = std::max(max_x, x);
-  std::vector<std::pair<std::int32_t, PerX>> groups;
-  if (static_cast<std::size_t>(max_x) <= 4 * xs.size() + 1024) {
-    std::vector<PerX> by_x(static_cast<std::size_t>(max_x) + 1);
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-      by_x[xs[i]].count += 1;
-      by_x[xs[i]].sum_log_m += std::log(ms[i]);
-    }
-    for (std::size_t x = 0; x < by_x.size(); ++x) {
-      if (by_x[x].count > 0) groups.emplace_back(static_cast<std::int32_t>(x), by_x[x]);
-    }
-  } else {
-    std::unordered_map<std::int32_t, PerX> per_x;
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-      PerX& slot = per_x[xs[i]];
-      slot.count += 1;
-      slot.sum_log_m += std::log(ms[i]);
-    }
-    groups.assign(per_x.begin(), per_x.end());
-  }
   const double lg_q = log_gamma(q), psi_q = digamma(q), tri_q = trigamma(q);
   const double log_g = std::log(g);
-  for (const auto& [xi, s] : groups) {
-    const double x = xi, w = s.count;
+  for (const GammaGammaGroup& s : groups) {
+    const double x = s.x, w = s.count;
     const double px = p * x, k = px + q;
     const double psi_k = digamma(k), psi_px = digamma(px);
     const double tri_k = trigamma(k), tri_px = trigamma(px);
@@ -113,6 +115,21 @@ Evaluation GammaGammaModel::evaluate(const GammaGammaParameters& params,
   e.gradient << gp, gq, gg;
   e.hessian << hpp, hpq, hpg, hpq, hqq, hqg, hpg, hqg, hgg;
   return e;
+}
+
+}  // namespace
+
+GammaGammaModel::GammaGammaModel(const GammaGammaParameters& p) : parameters_(p) {
+  for (double v : {p.p, p.q, p.gamma}) {
+    if (!(std::isfinite(v) && v > 0)) {
+      throw_invalid("parameters", "Gamma-Gamma parameters must be finite and positive");
+    }
+  }
+}
+
+Evaluation GammaGammaModel::evaluate(const GammaGammaParameters& params,
+                                     std::span<const std::int32_t> xs, std::span<const double> ms) {
+  return evaluate_gamma_gamma(params, xs, ms, gamma_gamma_groups(xs, ms));
 }
 
 GammaGammaFit GammaGammaModel::fit(std::span<const CustomerSummary> customers,
@@ -142,12 +159,14 @@ GammaGammaFit GammaGammaModel::fit(std::span<const CustomerSummary> customers,
   }
   Eigen::VectorXd start(3);
   start << options.start.p, options.start.q, options.start.gamma;
-  const NewtonResult result = NewtonMaximizer(options.newton)
-                                  .maximize(
-                                      [&](const Eigen::VectorXd& v) {
-                                        return evaluate({v[0], v[1], v[2]}, xs, ms);
-                                      },
-                                      start, static_cast<double>(xs.size()));
+  const std::vector<GammaGammaGroup> groups = gamma_gamma_groups(xs, ms);
+  const NewtonResult result =
+      NewtonMaximizer(options.newton)
+          .maximize(
+              [&](const Eigen::VectorXd& v) {
+                return evaluate_gamma_gamma({v[0], v[1], v[2]}, xs, ms, groups);
+              },
+              start, static_cast<double>(xs.size()));
   fit.parameters = {result.parameters[0], result.parameters[1], result.parameters[2]};
   fit.log_likelihood = result.at_parameters.value;
   fit.convergence = result.convergence;

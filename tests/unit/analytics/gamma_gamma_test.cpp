@@ -1,6 +1,7 @@
 #include "analytics/clv/gamma_gamma.hpp"
 
 #include <cmath>
+#include <random>
 
 #include <gtest/gtest.h>
 
@@ -107,6 +108,28 @@ TEST(GammaGamma, ExpectedSpendShrinksTowardThePopulationMean) {
   EXPECT_LT(std::abs(m.expected_average_spend(20, 50) - 50),
             std::abs(m.expected_average_spend(2, 50) - 50));
   EXPECT_TRUE(std::isnan(GammaGammaModel({1, 0.5, 1}).expected_average_spend(1, 1)));
+}
+
+TEST(GammaGamma, StopsEarlyWhenEveryoneSpendsAlike) {
+  // Every customer's transactions come from one Gamma(4, 10) (no spread of mean spend between
+  // customers): the likelihood rises towards q, gamma -> infinity with q / gamma fixed. The fit
+  // must say so, and stop as soon as a parameter leaves the bounds instead of walking on for
+  // all its iterations.
+  std::mt19937 rng(11);
+  std::gamma_distribution<double> spend(4, 10);
+  std::vector<CustomerSummary> c(20'000);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    c[i].customer = static_cast<std::int64_t>(i);
+    c[i].frequency = 1 + static_cast<std::int32_t>(i % 6);
+    double sum = 0;
+    for (int k = 0; k < c[i].frequency; ++k) sum += spend(rng);
+    c[i].monetary = sum / c[i].frequency;
+  }
+  const GammaGammaFit fit = GammaGammaModel::fit(c);
+  EXPECT_FALSE(fit.convergence.converged);
+  EXPECT_NE(fit.convergence.message.find("no interior maximum"), std::string::npos)
+      << fit.convergence.message;
+  EXPECT_LT(fit.convergence.iterations, 60) << fit.convergence.iterations;
 }
 
 TEST(GammaGamma, RecoversSimulatedParameters) {
