@@ -24,7 +24,13 @@ export const router = createRouter({
   ],
 });
 
+// Screens that draw charts: the chart library's chunk is fetched as soon as one of them is
+// asked for, alongside the session check and the screen's own chunk, instead of after the
+// screen has mounted.
+const CHART_SCREENS = new Set(["dashboard", "analytics", "surveys", "product"]);
+
 router.beforeEach(async (to) => {
+  if (typeof to.name === "string" && CHART_SCREENS.has(to.name)) void import("./charts");
   if (!sessionChecked.value) {
     try {
       await loadSession();
