@@ -206,6 +206,78 @@ test("the RFM grid appears after a manager's refresh", async () => {
   await shot("analytics");
 });
 
+test("the customer list filters by value tier and sorts by CLV from the URL; a filter saved by name is applied after a reload", async () => {
+  // The refresh above scored the customers: the tier with the most customers that have a CLV.
+  const [{ tier }] = s.sql("SELECT value_tier AS tier FROM customer_scores WHERE clv_minor IS NOT NULL " +
+    "GROUP BY value_tier ORDER BY count(*) DESC LIMIT 1");
+  const listed = async (q) => {
+    const r = await s.request("GET", `/api/v1/customers?${q}&limit=25`, { token: adminToken });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body.items;
+  };
+  const table = page.locator("[data-test=customer-table]");
+  const shown = (q) => page.locator(`[data-test=customer-table][data-shown="${q}"]`).waitFor();
+  const ids = () => table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+  await page.goto(`${s.url}/customers`);
+  await table.waitFor();
+  await page.selectOption("#f-tier", tier);
+  await shown(`value_tier=${tier}`);
+  assert.match(page.url(), new RegExp(`[?&]value_tier=${tier}(&|$)`));
+  const byTier = await listed(`value_tier=${tier}`);
+  assert.ok(byTier.length > 0);
+  assert.deepEqual(await ids(), byTier.map((c) => c.id));
+  const chips = await table.locator("tbody [data-test=tier] .chip").evaluateAll((xs) => xs.map((x) => x.dataset.tier));
+  assert.deepEqual(chips, byTier.map(() => tier));
+  // CLV, highest first (the first click on a score column), in the server's order.
+  await page.click("[data-test=sort-clv]");
+  await shown(`value_tier=${tier}&sort=-clv`);
+  assert.equal(await page.getAttribute("th:has([data-test=sort-clv])", "aria-sort"), "descending");
+  const byClv = await listed(`value_tier=${tier}&sort=-clv`);
+  assert.ok(byClv.length > 0 && byClv.every((c, i) => i === 0 || byClv[i - 1].scores.clv_minor >= c.scores.clv_minor));
+  assert.deepEqual(await ids(), byClv.map((c) => c.id));
+  const expectedClv = await page.evaluate(([minor, currency]) => {
+    const f = new Intl.NumberFormat("en", { style: "currency", currency });
+    return f.format(minor / 10 ** f.resolvedOptions().maximumFractionDigits);
+  }, [byClv[0].scores.clv_minor, byClv[0].scores.currency]);
+  assert.equal((await table.locator("tbody tr").first().locator("[data-test=clv]").innerText()).trim(), expectedClv);
+  assert.match(page.url(), /[?&]sort=-clv(&|$)/);
+  // The URL restores the list on load.
+  await page.reload();
+  await shown(`value_tier=${tier}&sort=-clv`);
+  assert.equal(await page.inputValue("#f-tier"), tier);
+  assert.equal(await page.inputValue("#f-sort"), "-clv");
+  assert.deepEqual(await ids(), byClv.map((c) => c.id));
+  await shot("customers-tier-clv");
+
+  // Saved by name in this browser (a name is required), for this user only.
+  await page.click("[data-test=save-filter]");
+  await page.locator("#saved-name-error").waitFor();
+  await page.fill("[data-test=saved-name]", "Best by CLV");
+  await page.click("[data-test=save-filter]");
+  const item = page.locator('[data-test=saved-list] li[data-name="Best by CLV"]');
+  await item.waitFor();
+  const me = await s.request("GET", "/api/v1/me", { token: adminToken });
+  const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("rapport.customerFilters.")));
+  assert.deepEqual(stored, [`rapport.customerFilters.user${me.body.id}`]);
+  await page.click("[data-test=clear-filters]");
+  await shown("");
+  assert.doesNotMatch(page.url(), /value_tier/);
+  await page.reload();
+  await shown("");
+  await item.locator("[data-test=apply-saved]").click();
+  await shown(`value_tier=${tier}&sort=-clv`);
+  assert.match(page.url(), new RegExp(`[?&]value_tier=${tier}(&|$)`));
+  assert.deepEqual(await ids(), byClv.map((c) => c.id));
+  // Deleting asks first.
+  await item.locator(":scope > button.danger").click();
+  await item.locator("[data-test=confirm-yes]").click();
+  await item.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), stored[0]), "[]");
+  // A value the server refuses (from a hand-edited URL): its message is shown.
+  await page.goto(`${s.url}/customers?value_tier=diamond`);
+  await page.locator(".state-error", { hasText: "platinum" }).waitFor();
+});
+
 test("the product page shows the rating distribution and reviews as text", async () => {
   await page.goto(`${s.url}/products/${product.id}`);
   await page.locator("[data-test=rating-count]", { hasText: "3 reviews" }).waitFor();
@@ -393,6 +465,12 @@ test("at phone width the menu folds and the dashboard still reads", async () => 
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(wide <= 1, `product page wider than the phone by ${wide}px`);
   await shot("product-phone");
+  // The customer list with its filters and score columns too.
+  await page.goto(`${s.url}/customers?sort=-revenue`);
+  await page.locator("[data-test=customer-table][data-shown=\"sort=-revenue\"]").waitFor();
+  const list = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(list <= 1, `customer list wider than the phone by ${list}px`);
+  await shot("customers-phone");
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 

@@ -44,6 +44,23 @@ export interface Customer {
   version: number;
 }
 
+// The latest analytics scores as lists carry them (null before a refresh scored the customer).
+// rfm_segment and customer_type are the keys of the segments.* and types.* labels.
+export interface CustomerScoreBrief {
+  value_tier: string;
+  rfm_segment: string;
+  customer_type: string;
+  abc_class: string;
+  p_alive: number | null;
+  clv_minor: number | null;
+  revenue_minor: number;
+  currency: string;
+}
+
+export interface CustomerListItem extends Customer {
+  scores: CustomerScoreBrief | null;
+}
+
 export interface TimelineEntry {
   id: number;
   customer_id: number;
