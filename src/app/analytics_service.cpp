@@ -639,6 +639,43 @@ BasketFile load_store_baskets(store::Connection& conn, std::int32_t as_of_day) {
   return out;
 }
 
+BasketFile load_store_customer_baskets(store::Connection& conn, std::int32_t as_of_day,
+                                       std::int32_t window_days) {
+  BasketFile out;
+  std::unordered_map<std::int64_t, bk::ItemId> item_of;
+  {
+    store::Query q(conn, "SELECT id, sku FROM products ORDER BY id");
+    while (q.step()) item_of.emplace(q->get_int(0), out.items.intern(q->get_text(1)));
+  }
+  const TimeMs end_ms = static_cast<TimeMs>(as_of_day + 1) * kDayMs;
+  const TimeMs from_ms = end_ms - static_cast<TimeMs>(window_days) * kDayMs;
+  // (customer, item) pairs, sorted in memory: the orders are read in table order (see
+  // kMovementsSql) rather than walked through an index.
+  std::vector<std::pair<std::int64_t, bk::ItemId>> pairs;
+  {
+    store::Query q(conn,
+                   "SELECT o.customer_id, l.product_id FROM orders o "
+                   "JOIN order_lines l ON l.order_id = o.id "
+                   "WHERE o.kind = 'sale' AND o.customer_id IS NOT NULL AND +o.placed_at >= ? "
+                   "AND +o.placed_at < ?",
+                   from_ms, end_ms);
+    while (q.step()) {
+      auto it = item_of.find(q->get_int(1));
+      if (it != item_of.end()) pairs.emplace_back(q->get_int(0), it->second);
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<bk::ItemId> basket;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    basket.push_back(pairs[i].second);
+    if (i + 1 == pairs.size() || pairs[i + 1].first != pairs[i].first) {
+      out.baskets.add(basket);  // drops the repeats of a product
+      basket.clear();
+    }
+  }
+  return out;
+}
+
 std::optional<CustomerScores> load_customer_scores(store::Connection& conn,
                                                    std::int64_t customer_id) {
   store::Query q(conn,

@@ -73,6 +73,12 @@ StoreSummaries summarize_store(store::Connection& conn, const StoreSummaryOption
 // products; items are named by SKU (item ids follow product ids). For `analyze basket --db`.
 BasketFile load_store_baskets(store::Connection& conn, std::int32_t as_of_day);
 
+// The store's baskets as one per customer: the distinct products of each customer's sale orders
+// placed in the `window_days` days up to `as_of_day` (inclusive); anonymous orders are left out.
+// Items are named by SKU as in load_store_baskets. REQUIRES window_days >= 1.
+BasketFile load_store_customer_baskets(store::Connection& conn, std::int32_t as_of_day,
+                                       std::int32_t window_days);
+
 struct AnalyticsRun {
   std::int64_t id = 0;
   std::string kind;    // "refresh"

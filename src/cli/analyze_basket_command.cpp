@@ -1,7 +1,9 @@
 // `rapport analyze basket`: frequent itemsets and association rules mined from a basket file or
 // from the store (--db: a basket is a sale order, items are SKUs).
 //
-//   rapport analyze basket (--input FILE [--format csv|fimi] | --db FILE [--as-of YYYY-MM-DD])
+//   rapport analyze basket (--input FILE [--format csv|fimi] | --db FILE [--as-of YYYY-MM-DD]
+//                           [--basket order|customer [--window-days N]])
+//       [--items A,B,...] [--exclude-items A,B,...]
 //       [--min-support 0.001 | --min-count N]
 //       [--min-confidence 0.5] [--max-length N] [--max-consequent N]
 //       [--sort lift|confidence|support|coverage|leverage|conviction] [--limit N]
@@ -52,6 +54,10 @@ struct BasketCommandOptions {
   bool itemsets = false;
   std::string target = "frequent";
   std::string algorithm = "eclat";
+  std::string basket = "order";            // with --db: order | customer
+  int window_days = 365;                   // with --basket customer
+  std::vector<std::string> items;          // only these items take part
+  std::vector<std::string> exclude_items;  // these never do
   bool min_support_given = false;
 };
 
@@ -340,11 +346,32 @@ void run(const BasketCommandOptions& o) {
       if (!day) throw_invalid("--as-of", "'" + o.as_of + "' is not a valid YYYY-MM-DD date");
       as_of = *day;
     }
+    if (o.basket != "order" && o.basket != "customer") {
+      throw_invalid("--basket", "must be order or customer, got '" + o.basket + "'");
+    }
+    if (o.window_days < 1 || o.window_days > 36600) {
+      throw_invalid("--window-days", "must be 1 to 36600 days");
+    }
     store::Database db(o.db, {.migrate = true, .create = false});
-    file = app::load_store_baskets(db.reader(), as_of);
+    file = o.basket == "order"
+               ? app::load_store_baskets(db.reader(), as_of)
+               : app::load_store_customer_baskets(db.reader(), as_of, o.window_days);
   } else {
+    if (o.basket != "order") throw_invalid("--basket", "with --input a basket is a line");
     file = app::BasketFile::read(o.input, format);
   }
+  // Item filters, by name (SKU for the store): every name must be known.
+  const auto item_ids = [&](const std::vector<std::string>& names, const char* flag) {
+    std::vector<basket::ItemId> ids;
+    for (const auto& name : names) {
+      auto id = file.items.find(name);
+      if (!id) throw_invalid(flag, "no item named '" + name + "' in the baskets");
+      ids.push_back(*id);
+    }
+    return ids;
+  };
+  mining.include_items = item_ids(o.items, "--items");
+  mining.exclude_items = item_ids(o.exclude_items, "--exclude-items");
   auto sets = basket::mine_frequent_itemsets(file.baskets, mining);
   if (o.itemsets) {
     std::vector<std::uint32_t> shown(sets.size());
@@ -377,6 +404,19 @@ void add_analyze_basket_command(CLI::App& analyze) {
   cmd->add_option("--input", o->input, "Basket file: one basket per line");
   cmd->add_option("--db", o->db, "Mine the store instead: a basket is a sale order");
   cmd->add_option("--as-of", o->as_of, "With --db: last order day counted, YYYY-MM-DD (today)");
+  cmd->add_option("--basket", o->basket,
+                  "With --db: order (a basket is a sale order) or customer (a basket is all of "
+                  "a customer's purchases in the window)")
+      ->capture_default_str();
+  cmd->add_option("--window-days", o->window_days,
+                  "With --basket customer: the days up to --as-of whose orders count")
+      ->capture_default_str();
+  cmd->add_option("--items", o->items,
+                  "Only these items take part (comma-separated names; SKUs for the store)")
+      ->delimiter(',');
+  cmd->add_option("--exclude-items", o->exclude_items,
+                  "These items never take part (comma-separated names; SKUs for the store)")
+      ->delimiter(',');
   cmd->add_option("--format", o->format,
                   "csv (item names, comma-separated) or fimi (item ids, space-separated); "
                   "default: fimi for *.dat and *.fimi, else csv");

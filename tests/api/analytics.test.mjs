@@ -333,6 +333,24 @@ test("the CLI refreshes and analyses the same store", () => {
     "--min-confidence", "0.1", "--output", "json"]);
   assert.equal(basket.status, 0, basket.stderr);
   assert.ok(JSON.parse(basket.stdout).rules.length > 0);
+  // A basket per customer (all their purchases in the window) instead of per order.
+  const perCustomer = cli(["analyze", "basket", "--db", s.db, "--basket", "customer",
+    "--window-days", "36600", "--min-count", "1", "--min-confidence", "0.1", "--output", "json"]);
+  assert.equal(perCustomer.status, 0, perCustomer.stderr);
+  assert.equal(JSON.parse(perCustomer.stdout).baskets, out.customers);
+  assert.ok(JSON.parse(perCustomer.stdout).baskets < JSON.parse(basket.stdout).baskets);
+  // Item filters: only the named SKUs take part; an unknown one is refused by name.
+  const only = cli(["analyze", "basket", "--db", s.db, "--items", "A-1,B-2", "--min-count", "1",
+    "--min-confidence", "0.1", "--output", "json"]);
+  assert.equal(only.status, 0, only.stderr);
+  const rules = JSON.parse(only.stdout).rules;
+  assert.ok(rules.length > 0);
+  for (const r of rules) {
+    for (const sku of [...r.lhs, ...r.rhs]) assert.ok(["A-1", "B-2"].includes(sku), sku);
+  }
+  const unknown = cli(["analyze", "basket", "--db", s.db, "--items", "A-1,NO-SUCH", "--min-count", "1"]);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /--items: no item named 'NO-SUCH'/);
   const both = cli(["analyze", "rfm", "--db", s.db, "--input", "x.csv"]);
   assert.equal(both.status, 2);
   assert.match(both.stderr, /--input FILE or --db FILE/);
