@@ -31,6 +31,26 @@ let crushed;        // Bea's ticket, whose subject finds the article `article`
 let article;
 const problems = [];  // console errors (CSP violations included) and page errors
 
+// RFC 4180 rows (quoted fields may hold commas, quotes and line breaks).
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(field); field = ""; }
+    else if (c === "\r" && text[i + 1] === "\n") { row.push(field); rows.push(row); row = []; field = ""; i++; }
+    else field += c;
+  }
+  return rows;
+}
+
 async function shot(name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
@@ -268,6 +288,16 @@ test("the customer list filters by value tier and sorts by CLV from the URL; a f
   await shown(`value_tier=${tier}&sort=-clv`);
   assert.match(page.url(), new RegExp(`[?&]value_tier=${tier}(&|$)`));
   assert.deepEqual(await ids(), byClv.map((c) => c.id));
+  // The export is the whole list as filtered and sorted (every page), with the score columns.
+  const all = await s.request("GET", `/api/v1/customers?value_tier=${tier}&sort=-clv&limit=500`, { token: adminToken });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-test=export-csv]")]);
+  const csv = parseCsv(fs.readFileSync(await download.path(), "utf8"));
+  assert.deepEqual(csv[0].slice(9), ["Value tier", "RFM segment", "Customer type", "ABC class", "CLV", "P(alive)", "Revenue", "Currency"]);
+  assert.deepEqual(csv.slice(1).map((r) => Number(r[0])), all.body.items.map((c) => c.id));
+  const top = all.body.items[0].scores;
+  assert.equal(Math.round(Number(csv[1][13]) * 100), top.clv_minor);
+  assert.equal(Math.round(Number(csv[1][15]) * 100), top.revenue_minor);
+  assert.deepEqual([csv[1][9], csv[1][16]], [tier[0].toUpperCase() + tier.slice(1), top.currency]);
   // Deleting asks first.
   await item.locator(":scope > button.danger").click();
   await item.locator("[data-test=confirm-yes]").click();
