@@ -240,6 +240,17 @@ test("the customer list filters by value tier and sorts by CLV from the URL; a f
   const ids = () => table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
   await page.goto(`${s.url}/customers`);
   await table.waitFor();
+  // Owner: the admin may list users, so any of them is offered by name.
+  const [owner] = s.sql("SELECT c.owner_id AS id, u.name FROM customers c JOIN users u ON u.id = c.owner_id " +
+    "WHERE c.deleted_at IS NULL GROUP BY c.owner_id ORDER BY count(*) DESC LIMIT 1");
+  await page.selectOption("#f-owner", { label: owner.name });
+  await shown(`owner=${owner.id}`);
+  assert.match(page.url(), new RegExp(`[?&]owner=${owner.id}(&|$)`));
+  const owned = await listed(`owner=${owner.id}`);
+  assert.ok(owned.length > 0 && owned.every((c) => c.owner_id === owner.id));
+  assert.deepEqual(await ids(), owned.map((c) => c.id));
+  await page.selectOption("#f-owner", "");
+  await shown("");
   await page.selectOption("#f-tier", tier);
   await shown(`value_tier=${tier}`);
   assert.match(page.url(), new RegExp(`[?&]value_tier=${tier}(&|$)`));
