@@ -280,14 +280,7 @@ Page<ApiToken> AuthService::list_tokens(const Caller& caller, std::optional<std:
                  "FROM auth_tokens WHERE kind = 'api' AND (?1 IS NULL OR id < ?1) ORDER BY id DESC "
                  "LIMIT ?2",
                  before, limit + 1);
-  Page<ApiToken> page;
-  while (q.step()) {
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next_cursor = encode_id_cursor(page.items.back().id);
-      break;
-    }
-    page.items.push_back(read_token(q.stmt()));
-  }
+  Page<ApiToken> page = read_id_page<ApiToken>(q, limit, [&] { return read_token(q.stmt()); });
   return page;
 }
 

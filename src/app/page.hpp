@@ -40,6 +40,22 @@ inline std::int64_t decode_id_cursor(const std::string& cursor, const char* fiel
   return v;
 }
 
+// An id-keyset page from a query that fetches up to limit + 1 rows in key order: `read` makes the
+// item of the current row; a row beyond `limit` only says that there is a next page, whose
+// cursor is the last item's id.
+template <typename T, typename Rows, typename Read>
+Page<T> read_id_page(Rows& rows, int limit, Read&& read) {
+  Page<T> page;
+  while (rows.step()) {
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.next_cursor = encode_id_cursor(page.items.back().id);
+      break;
+    }
+    page.items.push_back(read());
+  }
+  return page;
+}
+
 inline int clamp_limit(std::optional<int> limit) {
   if (!limit) return kDefaultPageSize;
   if (*limit < 1 || *limit > kMaxPageSize) {

@@ -251,14 +251,7 @@ Page<Review> ReviewService::list_for_customer(const Caller& caller, std::int64_t
                  std::string("SELECT ") + kReviewColumns +
                      " FROM reviews WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
                  customer_id, before, n + 1);
-  Page<Review> page;
-  while (q.step()) {
-    if (static_cast<int>(page.items.size()) == n) {
-      page.next_cursor = encode_id_cursor(page.items.back().id);
-      break;
-    }
-    page.items.push_back(read_review_row(q.stmt()));
-  }
+  Page<Review> page = read_id_page<Review>(q, n, [&] { return read_review_row(q.stmt()); });
   return page;
 }
 

@@ -175,14 +175,8 @@ Page<SurveyInvitation> SurveyService::list_invitations(const Caller& caller,
   if (p.customer_id) q->bind_int(index++, *p.customer_id);
   if (p.kind) q->bind_text(index++, *p.kind);
   q->bind_int(index, n + 1);
-  Page<SurveyInvitation> page;
-  while (q.step()) {
-    if (static_cast<int>(page.items.size()) == n) {
-      page.next_cursor = encode_id_cursor(page.items.back().id);
-      break;
-    }
-    page.items.push_back(read_invitation_row(q.stmt()));
-  }
+  Page<SurveyInvitation> page =
+      read_id_page<SurveyInvitation>(q, n, [&] { return read_invitation_row(q.stmt()); });
   return page;
 }
 
@@ -203,14 +197,8 @@ Page<SurveyResponse> SurveyService::list_responses(const Caller& caller,
   if (p.customer_id) q->bind_int(index++, *p.customer_id);
   if (p.kind) q->bind_text(index++, *p.kind);
   q->bind_int(index, n + 1);
-  Page<SurveyResponse> page;
-  while (q.step()) {
-    if (static_cast<int>(page.items.size()) == n) {
-      page.next_cursor = encode_id_cursor(page.items.back().id);
-      break;
-    }
-    page.items.push_back(read_response_row(q.stmt()));
-  }
+  Page<SurveyResponse> page =
+      read_id_page<SurveyResponse>(q, n, [&] { return read_response_row(q.stmt()); });
   return page;
 }
 

@@ -128,14 +128,7 @@ Page<User> UserService::list(const Caller& caller, const UserListParams& p) {
           "'\\') AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3) AND (?4 IS "
           "NULL OR id > ?4) ORDER BY id LIMIT ?5",
       like, role, disabled, after, limit + 1);
-  Page<User> page;
-  while (q.step()) {
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next_cursor = encode_id_cursor(page.items.back().id);
-      break;
-    }
-    page.items.push_back(read_user(q.stmt()));
-  }
+  Page<User> page = read_id_page<User>(q, limit, [&] { return read_user(q.stmt()); });
   return page;
 }
 
