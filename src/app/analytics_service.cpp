@@ -639,6 +639,14 @@ BasketFile load_store_baskets(store::Connection& conn, std::int32_t as_of_day) {
   return out;
 }
 
+std::string rfm_segment_key(analytics::RfmSegment segment) {
+  return slug(an::rfm_segment_name(segment));
+}
+
+std::string customer_type_key(analytics::CustomerType type) {
+  return type_slug(type);
+}
+
 BasketFile load_store_customer_baskets(store::Connection& conn, std::int32_t as_of_day,
                                        std::int32_t window_days) {
   BasketFile out;

@@ -36,6 +36,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analytics/customer_summary.hpp"
+#include "analytics/customer_types.hpp"
+#include "analytics/rfm.hpp"
 #include "app/basket_file.hpp"
 #include "app/caller.hpp"
 #include "app/page.hpp"
@@ -68,6 +70,11 @@ struct StoreSummaries {
 // Per-customer summaries of the store as of options.as_of_day (orders placed later are
 // ignored). Runs on `conn` (a reader; the caller may wrap it in a read transaction).
 StoreSummaries summarize_store(store::Connection& conn, const StoreSummaryOptions& options);
+
+// The keys under which a refresh stores (and the API returns) an RFM segment and a customer type
+// ("champions", "potential_loyalist"; "one_time", "key_account"): lower case, '_' for blanks.
+std::string rfm_segment_key(analytics::RfmSegment segment);
+std::string customer_type_key(analytics::CustomerType type);
 
 // The store's baskets as of a day (inclusive): one per sale order that has lines, its distinct
 // products; items are named by SKU (item ids follow product ids). For `analyze basket --db`.

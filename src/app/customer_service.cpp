@@ -11,6 +11,7 @@
 #include "analytics/customer_types.hpp"
 #include "analytics/pareto.hpp"
 #include "analytics/rfm.hpp"
+#include "app/analytics_service.hpp"
 #include "app/audit_log.hpp"
 #include "app/contact_normalizer.hpp"
 #include "app/permissions.hpp"
@@ -865,9 +866,10 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
                                  : " LEFT JOIN customer_scores s ON s.customer_id = c.id";
   }
   if (score_key != nullptr) where += std::string(" AND ") + score_key + " IS NOT NULL";
-  // The allowed values are the analytics engine's own names (one place for the spelling).
+  // The allowed values are spelt as a refresh stores them and list items return them (the
+  // analytics engine's names, or their keys for segments and types: one place for each).
   auto score_filter = [&](const std::optional<std::string>& value, const char* field,
-                          const char* column, const std::vector<std::string_view>& allowed) {
+                          const char* column, const std::vector<std::string>& allowed) {
     if (!value) return;
     if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
       std::string list;
@@ -878,8 +880,8 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
     params.emplace_back(*value);
   };
   auto names = [](auto values, auto name) {
-    std::vector<std::string_view> out;
-    for (auto v : values) out.push_back(name(v));
+    std::vector<std::string> out;
+    for (auto v : values) out.emplace_back(name(v));
     return out;
   };
   namespace an = analytics;
@@ -891,11 +893,11 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
       p.abc_class, "abc_class", "s.abc_class",
       names(std::array{an::AbcClass::kA, an::AbcClass::kB, an::AbcClass::kC}, an::abc_class_name));
   score_filter(p.rfm_segment, "rfm_segment", "s.rfm_segment",
-               names(an::kAllRfmSegments, an::rfm_segment_name));
+               names(an::kAllRfmSegments, rfm_segment_key));
   score_filter(p.customer_type, "customer_type", "s.customer_type",
                names(std::array{an::CustomerType::kOneTime, an::CustomerType::kTransactional,
                                 an::CustomerType::kRelationship, an::CustomerType::kKeyAccount},
-                     an::customer_type_name));
+                     customer_type_key));
 
   std::string key_expr;
   switch (sort) {

@@ -215,6 +215,15 @@ test("customer lists carry the latest scores and filter and sort on them", async
   // Customer 41 has no scores (see above): its list item says so.
   const plain = await s.request("GET", "/api/v1/customers?limit=100", { token: sales });
   assert.equal(plain.body.items.find((c) => c.id === 41).scores, null);
+  // Segments and types filter with the values the list items carry (as stored by the refresh).
+  for (const [param, column] of [["rfm_segment", "rfm_segment"], ["customer_type", "customer_type"]]) {
+    const [{ v, n }] = s.sql(`SELECT ${column} AS v, count(*) AS n FROM customer_scores ` +
+      `GROUP BY ${column} ORDER BY n DESC LIMIT 1`);
+    const r = await s.request("GET", `/api/v1/customers?${param}=${v}&limit=200`, { token: sales });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.items.length, n, `${param}=${v}`);
+    for (const c of r.body.items) assert.equal(c.scores[param], v);
+  }
   for (const [q, field] of [["value_tier=diamond", "value_tier"], ["rfm_segment=best", "rfm_segment"],
     ["customer_type=vip", "customer_type"], ["abc_class=Z", "abc_class"], ["sort=clv_minor", "sort"]]) {
     const bad = await s.request("GET", `/api/v1/customers?${q}`, { token: sales });

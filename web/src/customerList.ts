@@ -33,28 +33,6 @@ export const SCORE_FILTERS: FilterKey[] = ["value_tier", "rfm_segment", "custome
 export const SCORE_SORTS = ["clv", "p_alive", "revenue"];
 export const SORTS = ["id", "name", "created_at", "updated_at", ...SCORE_SORTS];
 
-// The list items carry segments and types as label keys (champions, one_time); the filters'
-// query parameters are spelt as the OpenAPI document lists them (Champions, one-time).
-const SEGMENT_PARAM: Record<string, string> = {
-  champions: "Champions",
-  loyal: "Loyal",
-  potential_loyalist: "Potential loyalist",
-  new: "New",
-  promising: "Promising",
-  need_attention: "Need attention",
-  about_to_sleep: "About to sleep",
-  at_risk: "At risk",
-  cannot_lose_them: "Cannot lose them",
-  hibernating: "Hibernating",
-  lost: "Lost",
-};
-const TYPE_PARAM: Record<string, string> = {
-  one_time: "one-time",
-  transactional: "T-type",
-  relationship: "R-type",
-  key_account: "key account",
-};
-
 export function emptyFilters(): Filters {
   return Object.fromEntries(FILTER_KEYS.map((k) => [k, ""])) as Filters;
 }
@@ -96,8 +74,8 @@ export function apiQuery(state: ListState, cursor: string | null, limit: number)
     city: f.city.trim() || undefined,
     tag: f.tag.trim() || undefined,
     value_tier: f.value_tier || undefined,
-    rfm_segment: f.rfm_segment ? (SEGMENT_PARAM[f.rfm_segment] ?? f.rfm_segment) : undefined,
-    customer_type: f.customer_type ? (TYPE_PARAM[f.customer_type] ?? f.customer_type) : undefined,
+    rfm_segment: f.rfm_segment || undefined,
+    customer_type: f.customer_type || undefined,
     abc_class: f.abc_class || undefined,
     owner: f.owner || undefined,
     age_group: f.age_group || undefined,

@@ -259,12 +259,19 @@ TEST_F(AnalyticsStoreTest, CustomerListsFilterAndSortByTheLatestScores) {
                               "ORDER BY revenue_minor DESC, customer_id DESC"));
   EXPECT_FALSE(gold.empty());
   CustomerListParams champions;
-  champions.rfm_segment = "Champions";
+  champions.rfm_segment = "champions";  // as stored and returned (not the label "Champions")
   champions.abc_class = "A";
   auto champs = all_pages(champions);
   EXPECT_EQ(ids(champs), ids_of("SELECT customer_id FROM customer_scores WHERE rfm_segment = "
-                                "'Champions' AND abc_class = 'A' ORDER BY customer_id"));
-  for (const auto& c : champs) EXPECT_EQ(c.scores->rfm_segment, "Champions");
+                                "'champions' AND abc_class = 'A' ORDER BY customer_id"));
+  EXPECT_FALSE(champs.empty());
+  for (const auto& c : champs) EXPECT_EQ(c.scores->rfm_segment, "champions");
+  CustomerListParams one_time;
+  one_time.customer_type = "one_time";
+  auto once = all_pages(one_time);
+  EXPECT_EQ(ids(once), ids_of("SELECT customer_id FROM customer_scores WHERE customer_type = "
+                              "'one_time' ORDER BY customer_id"));
+  EXPECT_FALSE(once.empty());
   // The plain list still lists everyone, the unscored customer with no scores.
   auto everyone = all_pages({});
   EXPECT_EQ(everyone.size(), 2358u);
@@ -275,8 +282,8 @@ TEST_F(AnalyticsStoreTest, CustomerListsFilterAndSortByTheLatestScores) {
   for (auto [field, set] :
        std::vector<std::pair<std::string, std::function<void(CustomerListParams&)>>>{
            {"value_tier", [](CustomerListParams& p) { p.value_tier = "diamond"; }},
-           {"rfm_segment", [](CustomerListParams& p) { p.rfm_segment = "champions"; }},
-           {"customer_type", [](CustomerListParams& p) { p.customer_type = "vip"; }},
+           {"rfm_segment", [](CustomerListParams& p) { p.rfm_segment = "Champions"; }},
+           {"customer_type", [](CustomerListParams& p) { p.customer_type = "one-time"; }},
            {"abc_class", [](CustomerListParams& p) { p.abc_class = "D"; }}}) {
     CustomerListParams p;
     set(p);
