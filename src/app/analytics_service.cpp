@@ -821,10 +821,10 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
         out.r = rfm[i].recency;
         out.f = rfm[i].frequency;
         out.m = rfm[i].monetary;
-        out.segment = slug(an::rfm_segment_name(rfm[i].segment));
+        out.segment = rfm_segment_key(rfm[i].segment);
         out.abc = an::abc_class_name(pareto.abc[i])[0];
         out.tier = std::string(an::value_tier_name(pareto.tiers[i]));
-        out.type = type_slug(types[i]);
+        out.type = customer_type_key(types[i]);
         out.purchases = c.transactions;
         out.revenue_minor = s.net_revenue_minor[i];
         out.first_at = static_cast<TimeMs>(c.first_day) * kDayMs;
@@ -851,7 +851,7 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
       };
       json segment_list = json::array();
       for (auto seg : an::kAllRfmSegments) {
-        const std::string key = slug(an::rfm_segment_name(seg));
+        const std::string key = rfm_segment_key(seg);
         auto it = segments.find(key);
         segment_list.push_back({{"segment", key},
                                 {"label", an::rfm_segment_name(seg)},

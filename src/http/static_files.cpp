@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include <fmt/format.h>
+#include <restinio/impl/string_caseless_compare.hpp>
 #include <restinio/transforms/zlib.hpp>
 
 namespace rapport::http {
@@ -46,16 +47,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // Whether an If-None-Match value ("*", or a list of possibly weak tags) names `etag`.
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   while (!if_none_match.empty()) {
@@ -84,7 +75,7 @@ bool StaticFiles::accepts_gzip(std::string_view accept_encoding) {
     std::string_view item = trim(accept_encoding.substr(0, comma));
     auto semi = item.find(';');
     std::string_view coding = trim(item.substr(0, semi));
-    if (iequals(coding, "gzip") || coding == "*") {
+    if (restinio::impl::is_equal_caseless(coding, "gzip") || coding == "*") {
       bool refused = false;
       if (semi != std::string_view::npos) {
         std::string_view param = trim(item.substr(semi + 1));
