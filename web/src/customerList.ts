@@ -12,6 +12,9 @@ export const FILTER_KEYS = [
   "customer_type",
   "abc_class",
   "owner",
+  "country",
+  "created_from",
+  "created_to",
   "age_group",
   "has_email_consent",
   "has_sms_consent",
@@ -65,6 +68,21 @@ export function sameQuery(a: Record<string, unknown>, b: Record<string, unknown>
   return ka.length === kb.length && ka.every((k) => String(a[k]) === String(b[k]));
 }
 
+// The created-date range is two calendar days in the URL (YYYY-MM-DD, both inclusive), read in
+// the browser's time zone, the one the list shows the creation times in. The API takes instants
+// (created_from inclusive, created_to exclusive): the start of the first day and the start of the
+// day after the last. Anything else (a hand-edited URL) is sent as it is, so the server's 400
+// names the parameter.
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+export function dayStart(day: string, plusDays = 0): string {
+  const m = DAY.exec(day.trim());
+  if (!m) return day.trim();
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (d.getFullYear() !== Number(m[1]) || d.getMonth() !== Number(m[2]) - 1 || d.getDate() !== Number(m[3])) return day.trim();
+  d.setDate(d.getDate() + plusDays);
+  return d.toISOString();
+}
+
 // The query of GET /api/v1/customers for a state, a page cursor and a page size.
 export function apiQuery(state: ListState, cursor: string | null, limit: number) {
   const f = state.filters;
@@ -78,6 +96,9 @@ export function apiQuery(state: ListState, cursor: string | null, limit: number)
     customer_type: f.customer_type || undefined,
     abc_class: f.abc_class || undefined,
     owner: f.owner || undefined,
+    country: f.country.trim() || undefined,
+    created_from: f.created_from ? dayStart(f.created_from) : undefined,
+    created_to: f.created_to ? dayStart(f.created_to, 1) : undefined,
     age_group: f.age_group || undefined,
     has_email_consent: f.has_email_consent || undefined,
     has_sms_consent: f.has_sms_consent || undefined,
