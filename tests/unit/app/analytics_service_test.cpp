@@ -474,5 +474,54 @@ TEST_F(AnalyticsStoreTest, SettingsAreValidatedAndUsedByTheRefresh) {
   EXPECT_GT(again.id, good.id);
 }
 
+// The rules are mined on a second thread while the scores are computed and written; when the
+// mining fails the whole refresh rolls back: the previous run's scores and rules stay, and the
+// failure is recorded.
+TEST_F(AnalyticsStoreTest, AFailedRuleMiningLeavesThePreviousRunWhole) {
+  for (int p = 1; p <= 30; ++p) product(p);
+  for (int c = 1; c <= 3; ++c) customer(c);
+  const std::int64_t now = now_ms();
+  {
+    store::Transaction tx(*conn_, true);
+    for (int c = 1; c <= 3; ++c) {
+      line(order(c, now - 40 * kDay, 200), 1);
+      line(order(c, now - 10 * kDay, 200), 2);
+    }
+    tx.commit();
+  }
+  AnalyticsService service(*db_);
+  const auto first = service.refresh(admin(), {});
+  ASSERT_EQ(count("SELECT count(*) FROM customer_scores"), 3);
+  const auto rules_before = count("SELECT count(*) FROM basket_rules");
+  // Two identical baskets of 30 products: with rules of up to 10 products, far more product
+  // combinations reach the support than the miner's limit.
+  {
+    store::Transaction tx(*conn_, true);
+    customer(4);
+    for (int i = 0; i < 2; ++i) {
+      const auto id = order(4, now - kDay, 3000);
+      for (int p = 1; p <= 30; ++p) line(id, p);
+    }
+    tx.commit();
+  }
+  set_setting(*conn_, admin(), setting::kBasketMaxLength, "10");
+  try {
+    service.refresh(admin(), {});
+    FAIL() << "the mining stops at its limit";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), setting::kBasketMinSupport);
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM customer_scores"), 3) << "customer 4 was not scored";
+  EXPECT_EQ(
+      count("SELECT count(*) FROM customer_scores WHERE run_id = " + std::to_string(first.id)), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM basket_rules"), rules_before);
+  EXPECT_EQ(count("SELECT count(*) FROM analytics_runs WHERE status = 'failed'"), 1);
+  EXPECT_EQ(service.latest_run(admin()).id, first.id);
+  // The index set is whole again after the rollback.
+  EXPECT_EQ(count("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
+                  "'customer_scores' AND sql IS NOT NULL"),
+            7);
+}
+
 }  // namespace
 }  // namespace rapport::app
