@@ -24,7 +24,7 @@ export function onUnauthenticated(handler: () => void) {
   unauthenticatedHandler = handler;
 }
 
-function readCookie(name: string): string | null {
+export function readCookie(name: string): string | null {
   for (const part of document.cookie.split(";")) {
     const [k, ...v] = part.trim().split("=");
     if (k === name) return decodeURIComponent(v.join("="));
@@ -58,6 +58,9 @@ export interface RequestOptions {
   json?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  // A 401 is only thrown, not reported to the onUnauthenticated handler (requests sent before
+  // the session check, which handles it).
+  quietUnauthenticated?: boolean;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -91,7 +94,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     const err = typeof data === "object" && data?.error ? data.error : null;
     // A session that ended while in use sends the user to sign in; the sign-in itself and the
     // session check at start-up (the router's guard) handle their own 401.
-    if (r.status === 401 && path !== "/api/v1/sessions" && path !== "/api/v1/me" && unauthenticatedHandler) {
+    if (r.status === 401 && path !== "/api/v1/sessions" && path !== "/api/v1/me" && !opts.quietUnauthenticated && unauthenticatedHandler) {
       unauthenticatedHandler();
     }
     throw new ApiError(r.status, err?.code ?? "http_" + r.status, err?.message ?? String(data), err?.field ?? null);
@@ -100,7 +103,8 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>("GET", path, { query, signal }),
+  get: <T>(path: string, query?: Query, signal?: AbortSignal, quietUnauthenticated = false) =>
+    request<T>("GET", path, { query, signal, quietUnauthenticated }),
   post: <T>(path: string, json?: unknown, query?: Query) => request<T>("POST", path, { json, query }),
   patch: <T>(path: string, json: unknown, headers?: Record<string, string>) => request<T>("PATCH", path, { json, headers }),
   put: <T>(path: string, json: unknown) => request<T>("PUT", path, { json }),

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from "vue-router";
 import { user, sessionChecked, loadSession } from "./session";
+import { prefetchDashboard } from "./dashboardData";
 
 // Screens are separate chunks, fetched when first opened.
 export const router = createRouter({
@@ -24,14 +25,17 @@ export const router = createRouter({
   ],
 });
 
-// Screens that draw charts: the chart library's chunk is fetched as soon as one of them is
-// asked for, alongside the session check and the screen's own chunk, instead of after the
-// screen has mounted.
-const CHART_SCREENS = new Set(["dashboard", "analytics", "surveys", "product"]);
-
+// The screen's chunk is asked for at once, alongside the session check, rather than after it
+// (the router resolves lazy screens only once the guards are done; the second call is served by
+// the module map). The chart library is not loaded here: index.html preloads it (see
+// vite.config.ts) and the first chart mounted runs it, after the screen's figures are shown.
 router.beforeEach(async (to) => {
-  if (typeof to.name === "string" && CHART_SCREENS.has(to.name)) void import("./charts");
+  for (const record of to.matched) {
+    const screen = record.components?.default;
+    if (typeof screen === "function") void (screen as () => Promise<unknown>)();
+  }
   if (!sessionChecked.value) {
+    if (to.name === "dashboard") prefetchDashboard();
     try {
       await loadSession();
     } catch {
