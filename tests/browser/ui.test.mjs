@@ -458,6 +458,81 @@ test("the owner filter finds any of 600 users by typing; country and created dat
   page.off("request", onRequest);
 });
 
+test("admin: users found by search beyond the first page; settings named in the UI's language, saved, refused at the field; audit log by user and day, with names", async () => {
+  // Users: 600 more than the first page (the test above added them); the search asks the server.
+  await page.goto(`${s.url}/admin/users`);
+  await page.locator("main table tbody tr").first().waitFor();
+  assert.equal(await page.locator("main table tbody tr").count(), 50);
+  await page.fill("[data-test=user-search]", "Lastowner");
+  await page.locator("main table tbody tr", { hasText: "Zhou Lastowner" }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("main table tbody tr").length === 1);
+  await page.fill("[data-test=user-search]", "");
+  await page.waitForFunction(() => document.querySelectorAll("main table tbody tr").length === 50);
+  const firstPage = await page.locator("main table tbody tr td:first-child").allInnerTexts();
+  await page.click("[data-test=users-next]");
+  await page.waitForFunction((first) => document.querySelector("main table tbody tr td")?.innerText !== first, firstPage[0]);
+  const secondPage = await page.locator("main table tbody tr td:first-child").allInnerTexts();
+  assert.ok(secondPage.length > 0 && !secondPage.some((n) => firstPage.includes(n)));
+
+  // Settings: named and grouped; the time zone is chosen from the browser's list.
+  await page.goto(`${s.url}/admin/settings`);
+  const zone = page.locator("#set-business_time_zone");
+  await zone.waitFor();
+  assert.equal(await page.locator("label[for=set-business_time_zone]").innerText(), "Time zone");
+  assert.equal(await page.locator("[data-group=hours] h2").innerText(), "Business hours and SLA");
+  assert.ok(await page.locator("[data-group=loyalty] form[data-key=loyalty_tiers]").count() === 1);
+  assert.ok(await page.locator("[data-group=orders] form[data-key=return_window_days]").count() === 1);
+  await zone.selectOption("Asia/Shanghai");
+  await page.locator("form[data-key=business_time_zone] button[type=submit]").click();
+  await page.locator("form[data-key=business_time_zone] [role=status]").waitFor();
+  const stored = await s.request("GET", "/api/v1/settings", { token: adminToken });
+  assert.equal(stored.body.items.find((x) => x.key === "business_time_zone").value, "Asia/Shanghai");
+  // The server's refusal is shown at the field, and nothing is saved.
+  await page.fill("#set-business_hours", "mon-fri 25:00-18:00");
+  await page.locator("form[data-key=business_hours] button[type=submit]").click();
+  await page.locator("#set-business_hours-error").waitFor();
+  const after = await s.request("GET", "/api/v1/settings", { token: adminToken });
+  assert.equal(after.body.items.find((x) => x.key === "business_hours").value, stored.body.items.find((x) => x.key === "business_hours").value);
+  // In Chinese too.
+  await page.selectOption("[data-test=locale]", "zh-CN");
+  await page.locator("label[for=set-business_time_zone]", { hasText: "时区" }).waitFor();
+  assert.equal(await page.locator("[data-group=hours] h2").innerText(), "营业时间与 SLA");
+  assert.equal(await page.locator("label[for=set-return_window_days]").innerText(), "退货期限（天）");
+  await page.selectOption("[data-test=locale]", "en");
+  await zone.selectOption("UTC");
+  await page.locator("form[data-key=business_time_zone] button[type=submit]").click();
+  await page.locator("form[data-key=business_time_zone] [role=status]").waitFor();
+
+  // Audit log: the admin's changes of today, by user (found by name) and day; users named.
+  const me = await s.request("GET", "/api/v1/me", { token: adminToken });
+  await page.goto(`${s.url}/admin/audit`);
+  await page.locator("main table tbody tr").first().waitFor();
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  });
+  const box = page.locator("#au-user");
+  await box.click();
+  await box.fill("Demo Adm");
+  const option = page.locator(`[data-test=user-option][data-value="${me.body.id}"]`);
+  await option.waitFor();
+  while ((await option.getAttribute("aria-selected")) !== "true") await box.press("ArrowDown");
+  await box.press("Enter");
+  await page.fill("#au-from", today);
+  await page.fill("#au-to", today);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/api/v1/audit?") && r.url().includes(`user_id=${me.body.id}`) && r.url().includes("from=")),
+    page.click("[data-test=audit-search]"),
+  ]);
+  const body = await answer.json();
+  assert.ok(body.items.length > 0 && body.items.every((a) => a.user_id === me.body.id));
+  await page.waitForFunction((n) => document.querySelectorAll("main table tbody tr").length === n, body.items.length);
+  const who = await page.locator("main table tbody tr td:nth-child(2)").allInnerTexts();
+  assert.deepEqual([...new Set(who)], ["Demo Admin"]);
+  assert.ok(body.items.some((a) => JSON.stringify(a).includes("Asia/Shanghai")));
+  await shot("admin-audit");
+});
+
 test("the product page shows the rating distribution and reviews as text", async () => {
   await page.goto(`${s.url}/products/${product.id}`);
   await page.locator("[data-test=rating-count]", { hasText: "3 reviews" }).waitFor();
