@@ -533,6 +533,73 @@ test("admin: users found by search beyond the first page; settings named in the 
   await shot("admin-audit");
 });
 
+test("loyalty: a coupon issued, points and the coupon redeemed on a sale at the till, refusals at the field; a promotion created and ended after a confirm", async () => {
+  const post = async (p, json) => {
+    const r = await s.request("POST", p, { token: adminToken, json });
+    assert.equal(r.status, 201, `${p}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const lin = await post("/api/v1/customers", { name: "Lin Till" });
+  const member = await post("/api/v1/loyalty/members", { customer_id: lin.id });
+  await post(`/api/v1/loyalty/members/${lin.id}/adjustments`, { points: 500, reason: "welcome" });
+
+  // A coupon issued from the screen: 10% off, single use.
+  await page.goto(`${s.url}/loyalty?card=${member.card_number}`);
+  await page.locator("[data-test=member-card]").waitFor();
+  await page.fill("[data-test=coupon-code]", "UITEST-10");
+  await page.fill("[data-test=coupon-percent]", "10");
+  await page.click("[data-test=coupon-issue]");
+  await page.locator("[data-test=coupons-issued]", { hasText: "UITEST-10" }).waitFor();
+
+  // Redeeming more points than the balance is refused at the field; nothing is placed.
+  const orders = async () => (await s.request("GET", `/api/v1/customers/${lin.id}/orders`, { token: adminToken })).body.items;
+  await page.fill("[data-test=redeem-sku]", "UI-KETTLE");
+  await page.fill("[data-test=redeem-points]", "100000");
+  await page.click("[data-test=redeem-submit]");
+  await page.locator("#rd-points-error").waitFor();
+  assert.equal((await orders()).length, 0);
+  // An unknown coupon too.
+  await page.fill("[data-test=redeem-points]", "200");
+  await page.fill("[data-test=redeem-coupon]", "NO-SUCH-CODE");
+  await page.click("[data-test=redeem-submit]");
+  await page.locator("#rd-coupon-error").waitFor();
+  assert.equal((await orders()).length, 0);
+  // 200 points and the coupon on one kettle.
+  await page.fill("[data-test=redeem-coupon]", "uitest-10");
+  await page.click("[data-test=redeem-submit]");
+  const result = page.locator("[data-test=redeem-result]");
+  await result.waitFor();
+  const [order] = await orders();
+  assert.ok(order, "the sale is placed");
+  const full = (await s.request("GET", `/api/v1/orders/${order.id}`, { token: adminToken })).body;
+  assert.equal(full.subtotal_minor, 12900);
+  assert.ok(full.discount_minor >= 1290 + 200, JSON.stringify(full.discounts));
+  assert.match(await result.innerText(), new RegExp(`#${order.id}`));
+  const after = (await s.request("GET", `/api/v1/loyalty/members/${lin.id}`, { token: adminToken })).body;
+  assert.match(await result.innerText(), new RegExp(`balance now ${after.balance}`));
+  assert.ok(after.balance < 500);
+  // The statement shows the redemption, the coupon its use.
+  await page.locator("[data-test=ledger] tr", { hasText: "Redeemed" }).waitFor();
+  await page.fill("[data-test=coupon-lookup]", "UITEST-10");
+  await page.press("[data-test=coupon-lookup]", "Enter");
+  assert.equal(await page.locator("[data-test=coupon-uses]").innerText(), "1 of 1");
+
+  // A promotion: created, listed, ended after a confirm.
+  const promos = page.locator("[data-test=promotions]");
+  await page.fill("#pr-name", "UI basket week");
+  await page.fill("#pr-percent", "5");
+  await page.click("[data-test=promotion-create]");
+  const row = promos.locator("tbody tr", { hasText: "UI basket week" });
+  await row.waitFor();
+  assert.match(await row.innerText(), /5% off/);
+  await row.locator("button.danger:not([data-test=confirm-yes])").click();
+  await row.locator("[data-test=confirm-yes]").click();
+  await row.locator("text=Ended").waitFor();
+  const listed = (await s.request("GET", "/api/v1/promotions?limit=50", { token: adminToken })).body.items.find((x) => x.name === "UI basket week");
+  assert.equal(listed.active, false);
+  await shot("loyalty-redeem");
+});
+
 test("the product page shows the rating distribution and reviews as text", async () => {
   await page.goto(`${s.url}/products/${product.id}`);
   await page.locator("[data-test=rating-count]", { hasText: "3 reviews" }).waitFor();

@@ -52,6 +52,8 @@ type Capability =
   | "settings.write"
   | "loyalty.write"
   | "loyalty.adjust"
+  | "orders.write"
+  | "promotions.write"
   | "reviews.write"
   | "reviews.moderate"
   | "surveys.write"
@@ -72,6 +74,8 @@ const rules: Record<Capability, (r: Role) => boolean> = {
   "settings.write": (r) => r === "admin",
   "loyalty.write": (r) => r !== "analyst",
   "loyalty.adjust": (r) => r === "admin" || r === "manager",
+  "orders.write": (r) => r !== "analyst",
+  "promotions.write": (r) => r === "admin" || r === "manager",
   "reviews.write": (r) => r !== "analyst",
   "reviews.moderate": (r) => r === "admin" || r === "manager" || r === "service",
   "surveys.write": (r) => r !== "analyst",
