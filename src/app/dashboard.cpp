@@ -60,6 +60,24 @@ DashboardFigures dashboard_figures(store::Database& db, const Caller& caller, Ti
         conn, "SELECT count(*) FROM customers WHERE deleted_at IS NULL AND merged_into IS NULL");
     if (q.step()) f.customers = q->get_int(0);
   }
+  {
+    store::Query q(
+        conn,
+        "SELECT count(*) FROM loyalty_members m JOIN customers c ON c.id = m.customer_id "
+        "WHERE c.deleted_at IS NULL AND c.merged_into IS NULL");
+    if (q.step()) f.members = q->get_int(0);
+  }
+  {
+    // The orders of the window (orders_placed), as the revenue read above; members only.
+    store::Query q(conn,
+                   "SELECT count(DISTINCT o.customer_id) FROM orders o "
+                   "JOIN loyalty_members m ON m.customer_id = o.customer_id "
+                   "JOIN customers c ON c.id = o.customer_id "
+                   "WHERE o.placed_at >= ? AND o.placed_at < ? AND o.kind = 'sale' "
+                   "AND c.deleted_at IS NULL AND c.merged_into IS NULL",
+                   now - 30 * kDayMs, now);
+    if (q.step()) f.members_active_30_days = q->get_int(0);
+  }
   std::tie(f.revenue_last_30_days_minor, f.orders_last_30_days) =
       net_revenue(conn, f.currency, now - 30 * kDayMs, now);
   std::tie(f.revenue_previous_30_days_minor, f.orders_previous_30_days) =

@@ -1,5 +1,6 @@
 #pragma once
-// The figures of the web UI's dashboard in one read: live customers, net revenue of the last 30
+// The figures of the web UI's dashboard in one read: live customers, loyalty members (all, and
+// those who placed an order in the last 30 days), net revenue of the last 30
 // days against the 30 before, net revenue by calendar month (UTC) for the last 12 months, and
 // open and breached tickets. Revenue is in the business currency (setting `currency`): orders
 // placed in the window (cancellations count negative) less the refunds of returns made in it;
@@ -27,6 +28,8 @@ struct DashboardFigures {
   TimeMs as_of = 0;
   std::string currency;
   std::int64_t customers = 0;
+  std::int64_t members = 0;                 // loyalty members among the live customers
+  std::int64_t members_active_30_days = 0;  // of those, with a sale placed in the last 30 days
   std::int64_t revenue_last_30_days_minor = 0;
   std::int64_t revenue_previous_30_days_minor = 0;
   std::int64_t orders_last_30_days = 0;

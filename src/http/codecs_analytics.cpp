@@ -97,6 +97,7 @@ nlohmann::json to_json(const app::DashboardFigures& f) {
   return {{"as_of", format_time(f.as_of)},
           {"currency", f.currency},
           {"customers", f.customers},
+          {"members", {{"total", f.members}, {"active_30_days", f.members_active_30_days}}},
           {"revenue",
            {{"last_30_days_minor", f.revenue_last_30_days_minor},
             {"previous_30_days_minor", f.revenue_previous_30_days_minor},

@@ -1,4 +1,4 @@
-// GET /api/v1/dashboard: live customers, net revenue of the last 30 days against the 30 before
+// GET /api/v1/dashboard: live customers, loyalty members (all, active in 30 days), net revenue of the last 30 days against the 30 before
 // (orders less refunds, business currency only), 12 months of revenue, open and breached tickets
 // (null for a role that may not read tickets).
 import { test, before, after } from "node:test";
@@ -27,6 +27,7 @@ test("an empty store has zeros, twelve months ending with the current one", asyn
   const r = await s.request("GET", "/api/v1/dashboard", { token: admin });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.body.customers, 0);
+  assert.deepEqual(r.body.members, { total: 0, active_30_days: 0 });
   assert.equal(r.body.currency, "USD");
   assert.deepEqual(r.body.revenue, { last_30_days_minor: 0, previous_30_days_minor: 0,
     orders_last_30_days: 0, orders_previous_30_days: 0 });
@@ -79,6 +80,26 @@ test("revenue nets refunds, windows are 30 days, months add up, tickets are coun
   assert.equal(a.status, 200);
   assert.equal(a.body.tickets, null);
   assert.deepEqual(a.body.revenue, r.body.revenue);
+});
+
+test("members: the live loyalty members, and those of them with a sale in the last 30 days", async () => {
+  const tea = await post("/api/v1/products", { sku: "DASH-MEMBER-TEA", name: "Member tea", price_minor: 500, currency: "EUR" });
+  const at = (daysAgo) => new Date(Date.now() - daysAgo * DAY).toISOString();
+  const before = (await s.request("GET", "/api/v1/dashboard", { token: admin })).body.members;
+  // Fay bought 3 days ago (in another currency: still active), Gus 40 days ago, Hal never; Ivy
+  // bought and was deleted since; Jon bought but is no member.
+  const people = {};
+  for (const name of ["Fay", "Gus", "Hal", "Ivy", "Jon"]) people[name] = await post("/api/v1/customers", { name });
+  for (const name of ["Fay", "Gus", "Hal", "Ivy"]) await post("/api/v1/loyalty/members", { customer_id: people[name].id });
+  for (const [name, days] of [["Fay", 3], ["Fay", 4], ["Gus", 40], ["Ivy", 2], ["Jon", 1]]) {
+    await post("/api/v1/orders", { customer_id: people[name].id, placed_at: at(days), lines: [{ product_id: tea.id, quantity: 1 }] });
+  }
+  const ivy = (await s.request("GET", `/api/v1/customers/${people.Ivy.id}`, { token: admin })).body;
+  const del = await s.request("DELETE", `/api/v1/customers/${ivy.id}`, { token: admin, headers: { "If-Match": `"${ivy.version}"` } });
+  assert.equal(del.status, 200, JSON.stringify(del.body));
+  const r = await s.request("GET", "/api/v1/dashboard", { token: admin });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.members, { total: before.total + 3, active_30_days: before.active_30_days + 1 });
 });
 
 test("unknown parameters are refused and the dashboard needs a sign-in", async () => {

@@ -734,6 +734,21 @@ test("a survey sent from the 360 view is answered there; results show the NPS of
   assert.match(await page.locator("[data-test=nps30]").innerText(), /^-?\d+(\.\d)?$/);
 });
 
+test("the 360 view pages through all of a customer's orders", async () => {
+  const [busy] = s.sql("SELECT customer_id AS id, count(*) AS n FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id HAVING n > 10 ORDER BY n DESC LIMIT 1");
+  assert.ok(busy, "a demo customer with more than 10 orders");
+  const first = await s.request("GET", `/api/v1/customers/${busy.id}/orders?limit=10`, { token: adminToken });
+  const second = await s.request("GET", `/api/v1/customers/${busy.id}/orders?limit=10&cursor=${encodeURIComponent(first.body.next_cursor)}`, { token: adminToken });
+  await page.goto(`${s.url}/customers/${busy.id}`);
+  const rows = page.locator("section[aria-labelledby=orders-h] tbody tr");
+  await rows.first().waitFor();
+  const ids = () => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelector("td").firstChild.textContent)));
+  assert.deepEqual(await ids(), first.body.items.map((o) => o.id));
+  await page.click("[data-test=orders-next]");
+  await page.waitForFunction((id) => Number(document.querySelector("section[aria-labelledby=orders-h] tbody tr td")?.firstChild.textContent) === id, second.body.items[0].id);
+  assert.deepEqual(await ids(), second.body.items.map((o) => o.id));
+});
+
 test("markup in customer-entered text is shown as text, never run", async () => {
   await page.goto(`${s.url}/customers/${xss.id}`);
   const h1 = page.locator("[data-test=customer-name]");
@@ -781,6 +796,11 @@ test("at phone width the menu folds and the dashboard still reads", async () => 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${s.url}/`);
   await page.locator("[data-test=kpis]").waitFor();
+  // Active members (bought in the last 30 days) among all members, as the API counts them.
+  const dash = (await s.request("GET", "/api/v1/dashboard", { token: adminToken })).body;
+  assert.ok(dash.members.active_30_days > 0 && dash.members.active_30_days <= dash.members.total);
+  assert.equal((await page.locator("[data-test=active-members]").innerText()).replace(/[^0-9]/g, ""), String(dash.members.active_30_days));
+  assert.match(await page.locator("[data-test=members-kpi]").innerText(), new RegExp(`of ${dash.members.total.toLocaleString("en-US")} loyalty members`));
   assert.equal(await page.locator("#main-nav").isVisible(), false);
   await page.click(".menu-toggle");
   await page.locator("#main-nav a", { hasText: "Customers" }).waitFor();

@@ -46,6 +46,7 @@ export interface DashboardFigures {
   as_of: string;
   currency: string;
   customers: number;
+  members: { total: number; active_30_days: number };
   revenue: {
     last_30_days_minor: number;
     previous_30_days_minor: number;

@@ -61,6 +61,8 @@ export default {
     customerShare: "Share of customers (largest first)",
     revenueShare: "Share of revenue",
     nps30: "NPS, last 30 days",
+    activeMembers: "Active members, last 30 days",
+    membersOf: "of {n} loyalty members (bought in the last 30 days)",
     npsResponses: "no responses | 1 response | {n} responses",
     surveyResults: "Survey results",
     equality: "Equal shares",

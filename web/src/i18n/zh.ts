@@ -62,6 +62,8 @@ const zh: typeof en = {
     paretoText: "前 {top} 的客户贡献了 {share} 的收入（基尼系数 {gini}）。",
     customerShare: "客户占比（从大到小）",
     revenueShare: "收入占比",
+    activeMembers: "活跃会员（近 30 天）",
+    membersOf: "共 {n} 名会员（近 30 天有购买）",
     nps30: "近 30 天 NPS",
     npsResponses: "无回复 | 1 条回复 | {n} 条回复",
     surveyResults: "调查结果",
