@@ -101,7 +101,9 @@ nlohmann::json member_audit_json(const LoyaltyMember& m) {
 
 }  // namespace
 
-LoyaltyConfig load_loyalty_config(store::Connection& conn) {
+namespace {
+
+LoyaltyConfig read_loyalty_config(store::Connection& conn) {
   LoyaltyConfig c;
   c.tiers = parse_loyalty_tiers(get_setting(conn, setting::kLoyaltyTiers), setting::kLoyaltyTiers);
   c.basis_points = get_setting(conn, setting::kLoyaltyTierBasis) == "points";
@@ -115,6 +117,26 @@ LoyaltyConfig load_loyalty_config(store::Connection& conn) {
   c.notice_days = static_cast<int>(get_setting_int(conn, setting::kLoyaltyNoticeDays));
   c.currency = get_setting(conn, setting::kCurrency);
   return c;
+}
+
+// The loyalty rules as last read on a connection, with the settings stamp they were read at.
+struct CachedLoyaltyConfig {
+  std::optional<std::int64_t> stamp;
+  LoyaltyConfig config;
+};
+
+}  // namespace
+
+// Ten settings and two JSON documents per order and per balance read: read again only when the
+// settings changed (their stamp), else taken from the connection's copy.
+LoyaltyConfig load_loyalty_config(store::Connection& conn) {
+  auto& cached = conn.cached<CachedLoyaltyConfig>();
+  const std::int64_t stamp = settings_stamp(conn);
+  if (cached.stamp != stamp) {
+    cached.config = read_loyalty_config(conn);
+    cached.stamp = stamp;
+  }
+  return cached.config;
 }
 
 LedgerTotals ledger_totals(store::Connection& conn, std::int64_t customer_id) {

@@ -199,6 +199,11 @@ SettingValue read_setting(store::Connection& conn, const Caller& caller, std::st
           std::string(s.description)};
 }
 
+std::int64_t settings_stamp(store::Connection& conn) {
+  store::Query q(conn, "SELECT stamp FROM settings_stamp WHERE id = 1");
+  return q.step() ? q->get_int(0) : 0;
+}
+
 std::string get_setting(store::Connection& conn, std::string_view key) {
   const auto& s = info(key);
   store::Query q(conn, "SELECT value FROM settings WHERE key = ?", key);

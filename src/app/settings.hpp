@@ -56,6 +56,9 @@ struct SettingInfo {
 // Every known setting, in a stable order.
 const std::vector<SettingInfo>& known_settings();
 
+// The settings' change stamp as the connection sees them now: equal stamps, equal settings.
+std::int64_t settings_stamp(store::Connection& conn);
+
 // True when `key` is one of known_settings().
 bool is_known_setting(std::string_view key) noexcept;
 

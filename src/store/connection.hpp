@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <unordered_map>
 
 namespace rapport::store {
 
@@ -72,6 +74,19 @@ class Connection {
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() = 0;
+
+  // A value the layers above keep with this connection, one per type, default-constructed on
+  // first use (e.g. settings parsed once per change of them: app/settings). Same thread rule as
+  // the connection.
+  template <typename T>
+  T& cached() {
+    auto& slot = caches_[std::type_index(typeid(T))];
+    if (!slot) slot = std::make_shared<T>();
+    return *std::static_pointer_cast<T>(slot);
+  }
+
+ private:
+  std::unordered_map<std::type_index, std::shared_ptr<void>> caches_;
 };
 
 // A statement in use for one query: binds the arguments, resets the statement on scope exit so

@@ -860,6 +860,24 @@ CREATE INDEX customer_scores_revenue ON customer_scores (revenue_minor, customer
 CREATE INDEX customer_scores_p_alive ON customer_scores (p_alive, customer_id);
 CREATE INDEX customer_scores_clv ON customer_scores (clv_minor, customer_id);
 )sql"},
+    {8, "settings change stamp", R"sql(
+-- A stamp that every change of the settings replaces (triggers, so a change by any connection or
+-- process counts): what is derived from the settings (the loyalty rules parsed from them, read
+-- by every order and balance) is kept per connection and read again only when the stamp
+-- differs. Random rather than counted: a rolled-back change's stamp never comes back with the
+-- next change.
+CREATE TABLE settings_stamp (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  stamp INTEGER NOT NULL
+);
+INSERT INTO settings_stamp (id, stamp) VALUES (1, random());
+CREATE TRIGGER settings_stamp_insert AFTER INSERT ON settings
+BEGIN UPDATE settings_stamp SET stamp = random() WHERE id = 1; END;
+CREATE TRIGGER settings_stamp_update AFTER UPDATE ON settings
+BEGIN UPDATE settings_stamp SET stamp = random() WHERE id = 1; END;
+CREATE TRIGGER settings_stamp_delete AFTER DELETE ON settings
+BEGIN UPDATE settings_stamp SET stamp = random() WHERE id = 1; END;
+)sql"},
 };
 
 void ensure_version_table(Connection& conn) {

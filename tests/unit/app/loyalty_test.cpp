@@ -203,6 +203,34 @@ TEST_F(LoyaltyTest, DowngradesWaitForTheReviewDate) {
   EXPECT_EQ(format_time(m.tier_review_at), "2027-02-01T00:00:00.000Z");
 }
 
+// The rules are kept per connection and read again when the settings change, whoever changed
+// them: another connection, or a change rolled back.
+TEST_F(LoyaltyTest, TheRulesFollowEverySettingsChange) {
+  store::Connection& reader = db_->reader();
+  EXPECT_EQ(load_loyalty_config(reader).earn.points_per_100_minor, 1);
+  set(std::string(setting::kLoyaltyPointsPer100), "3");  // on the writer's connection
+  EXPECT_EQ(load_loyalty_config(reader).earn.points_per_100_minor, 3);
+  auto other = db_->open_connection();  // as another process would
+  store::execute(*other, "UPDATE settings SET value = '5' WHERE key = ?",
+                 setting::kLoyaltyPointsPer100);
+  EXPECT_EQ(load_loyalty_config(reader).earn.points_per_100_minor, 5);
+  // A change read inside a transaction that then rolls back: the copy of it is not used later.
+  {
+    store::Transaction tx(*other, true);
+    store::execute(*other, "UPDATE settings SET value = '7' WHERE key = ?",
+                   setting::kLoyaltyPointsPer100);
+    EXPECT_EQ(load_loyalty_config(*other).earn.points_per_100_minor, 7);
+  }
+  EXPECT_EQ(load_loyalty_config(*other).earn.points_per_100_minor, 5);
+  store::execute(*other, "UPDATE settings SET value = '2' WHERE key = ?",
+                 setting::kLoyaltyPointsPer100);
+  EXPECT_EQ(load_loyalty_config(*other).earn.points_per_100_minor, 2);
+  EXPECT_EQ(load_loyalty_config(reader).earn.points_per_100_minor, 2);
+  // And an order earns by the new rule: 2 points per 100 minor units of a 1000 tea.
+  enrol(ann_);
+  EXPECT_EQ(buy(ann_, 1).points_earned, 20);
+}
+
 TEST_F(LoyaltyTest, RedemptionDiscountsTheOrderOnceAndNeverOverdraws) {
   enrol(ann_);
   buy(ann_, 0, 10);  // 50000 minor: 500 points
