@@ -150,11 +150,15 @@ async function searchBench(db, label, email, password, words) {
 }
 
 function sampleNames(db) {
-  const r = spawnSync("sqlite3", [db, "SELECT name FROM customers WHERE deleted_at IS NULL AND id % 97 = 3 LIMIT 400"], { encoding: "utf8" });
+  // The server measured just before may still be closing the store: wait for its lock.
+  const r = spawnSync("sqlite3", ["-cmd", ".timeout 5000", db, "SELECT name FROM customers WHERE deleted_at IS NULL AND id % 97 = 3 LIMIT 400"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
   const names = r.stdout.split("\n").filter(Boolean);
   const zh = names.find((n) => /^[\u4e00-\u9fff]{2,3}$/.test(n));
   const latin = names.find((n) => /^[A-Za-z]+ [A-Za-z]+$/.test(n));
-  return [zh, latin].filter(Boolean);
+  const words = [zh, latin].filter(Boolean);
+  if (!words.length) throw new Error(`no customer names to type in ${db}`);
+  return words;
 }
 
 await searchBench(demoDb, "demo store", admin.email, admin.password, sampleNames(demoDb));
