@@ -655,16 +655,23 @@ void run_refresh(const RefreshCommandOptions& o) {
 
 }  // namespace
 
-void add_analyze_clv_commands(CLI::App& analyze) {
+void add_analyze_clv_commands(CLI::App& analyze, ConfiguredDb configured_db) {
   {
     auto o = std::make_shared<RefreshCommandOptions>();
     CLI::App* c = analyze.add_subcommand(
         "refresh",
         "Recompute the store's customer scores (RFM, ABC, tiers, types, CLV) and basket rules");
-    c->add_option("--db", o->db, "SQLite database file")->capture_default_str();
+    CLI::Option* db = c->add_option("--db", o->db,
+                                    "SQLite database file (default: rapport.toml's db, else "
+                                    "rapport.db)");
     c->add_option("--as-of", o->as_of, "Last day counted, YYYY-MM-DD (default: today)");
     c->add_option("--output", o->output, "table or json")->capture_default_str();
-    c->callback([o] { guarded([&] { run_refresh(*o); }); });
+    c->callback([o, db, configured_db] {
+      guarded([&] {
+        if (db->count() == 0) o->db = configured_db();
+        run_refresh(*o);
+      });
+    });
   }
   {
     auto o = std::make_shared<AnalyzeOptions>();

@@ -21,8 +21,10 @@ struct LoyaltyJobOptions {
 };
 
 template <typename F>
-void run_loyalty_job(const LoyaltyJobOptions& o, F&& job) {
+void run_loyalty_job(LoyaltyJobOptions o, const CLI::App& cmd, const ConfiguredDb& configured_db,
+                     F&& job) {
   try {
+    if (cmd.count("--db") == 0) o.db = configured_db();
     if (!std::filesystem::exists(o.db)) {
       throw Error(ErrorCode::kNotFound, "no such database file", "--db");
     }
@@ -57,14 +59,15 @@ void run_loyalty_job(const LoyaltyJobOptions& o, F&& job) {
 CLI::App* add_loyalty_job(CLI::App& loyalty, const char* name, const char* help,
                           const std::shared_ptr<LoyaltyJobOptions>& o) {
   CLI::App* c = loyalty.add_subcommand(name, help);
-  c->add_option("--db", o->db, "SQLite database file")->capture_default_str();
+  c->add_option("--db", o->db,
+                "SQLite database file (default: rapport.toml's db, else rapport.db)");
   c->add_option("--at", o->at, "Run as of this time, RFC 3339 (default: now)");
   return c;
 }
 
 }  // namespace
 
-void add_loyalty_commands(CLI::App& app) {
+void add_loyalty_commands(CLI::App& app, ConfiguredDb configured_db) {
   CLI::App* loyalty = app.add_subcommand("loyalty", "Loyalty programme: daily batch jobs");
   loyalty->require_subcommand(1);
   {
@@ -74,8 +77,8 @@ void add_loyalty_commands(CLI::App& app) {
         "Expire points earned more than loyalty_expiry_months ago (first in, first out) and "
         "send notices of points about to expire",
         o);
-    c->callback([o] {
-      run_loyalty_job(*o, [](store::Database& db, TimeMs at) {
+    c->callback([o, c, configured_db] {
+      run_loyalty_job(*o, *c, configured_db, [](store::Database& db, TimeMs at) {
         const app::ExpiryResult r = app::expire_points(db, at);
         std::printf("expired as of %s: %lld points of %lld members, %lld notices, %lld batches",
                     format_time(at).c_str(), static_cast<long long>(r.points),
@@ -89,8 +92,8 @@ void add_loyalty_commands(CLI::App& app) {
     CLI::App* c = add_loyalty_job(
         *loyalty, "review-tiers",
         "Review the tiers of members whose review date has come (downgrades happen only here)", o);
-    c->callback([o] {
-      run_loyalty_job(*o, [](store::Database& db, TimeMs at) {
+    c->callback([o, c, configured_db] {
+      run_loyalty_job(*o, *c, configured_db, [](store::Database& db, TimeMs at) {
         const app::TierReviewResult r = app::review_tiers(db, at);
         std::printf("reviewed as of %s: %lld members, %lld changed tier, %lld batches",
                     format_time(at).c_str(), static_cast<long long>(r.reviewed),

@@ -253,10 +253,15 @@ int run(int argc, char** argv) {
   // analyze
   auto* analyze = app.add_subcommand("analyze", "Customer intelligence on the store or a file");
   analyze->require_subcommand(1);
-  add_analyze_clv_commands(*analyze);
+  const ConfiguredDb configured_db = [&app, &s] {
+    Settings from_file = s;
+    apply_config_file(app, from_file);
+    return from_file.db;
+  };
+  add_analyze_clv_commands(*analyze, configured_db);
   add_analyze_basket_command(*analyze);
 
-  add_loyalty_commands(app);
+  add_loyalty_commands(app, configured_db);
 
   try {
     app.parse(argc, argv);

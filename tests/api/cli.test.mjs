@@ -409,6 +409,20 @@ test("rapport.toml in the working directory sets db and listen; flags win", asyn
     { cwd });
   assert.equal(add3.status, 0, add3.stderr);
   assert.ok(fs.existsSync(path.join(cwd, "via-config.db")));
+  // So do `analyze refresh` and the loyalty jobs (they read their own --db).
+  const refresh = cli(["analyze", "refresh"], { cwd });
+  assert.equal(refresh.status, 0, refresh.stderr);
+  assert.equal(sqlite(path.join(cwd, "from-toml.db"),
+    "SELECT count(*) FROM analytics_runs WHERE status = 'done'").stdout.trim(), "1");
+  for (const job of ["expire", "review-tiers"]) {
+    const r = cli(["loyalty", job], { cwd });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const viaConfig = cli(["--config", cfg, "analyze", "refresh"], { cwd });
+  assert.equal(viaConfig.status, 0, viaConfig.stderr);
+  assert.equal(sqlite(path.join(cwd, "via-config.db"),
+    "SELECT count(*) FROM analytics_runs").stdout.trim(), "1");
+  assert.equal(fs.existsSync(path.join(cwd, "rapport.db")), false, "rapport.db was not used");
 });
 
 test("a bad rapport.toml fails naming the file and the line", () => {
