@@ -1,6 +1,7 @@
 #include "app/analytics_service.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -930,41 +931,58 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
         out.first_at = static_cast<TimeMs>(c.first_day) * kDayMs;
         out.last_at = static_cast<TimeMs>(c.last_day) * kDayMs;
       }
-      // Aggregates for the analytics pages.
-      std::map<std::string, std::pair<std::size_t, std::int64_t>> segments, classes, tiers, kinds,
-          grid;
-      for (const auto& sc : d->scores) {
-        auto add = [&](auto& m, const std::string& k) {
-          m[k].first += 1;
-          m[k].second += sc.revenue_minor;
-        };
-        add(segments, sc.segment);
-        add(grid, std::to_string(sc.r) + std::to_string(sc.f));
-        add(classes, std::string(1, sc.abc));
-        add(tiers, sc.tier);
-        add(kinds, sc.type);
+      // Aggregates for the analytics pages: counted per value of each score in small arrays (a
+      // map keyed by the text of 750k customers' scores took a third of a second), then named.
+      struct Group {
+        std::size_t customers = 0;
+        std::int64_t revenue_minor = 0;
+        void add(std::int64_t revenue) {
+          ++customers;
+          revenue_minor += revenue;
+        }
+      };
+      std::array<Group, an::kAllRfmSegments.size()> segments{};
+      std::array<Group, 3> classes{};
+      std::array<Group, 4> tiers{};
+      std::array<Group, 4> kinds{};
+      std::array<std::array<Group, 5>, 5> grid{};  // [r - 1][f - 1]
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t revenue = d->scores[i].revenue_minor;
+        segments[static_cast<std::size_t>(rfm[i].segment)].add(revenue);
+        grid[static_cast<std::size_t>(rfm[i].recency - 1)]
+            [static_cast<std::size_t>(rfm[i].frequency - 1)]
+                .add(revenue);
+        classes[static_cast<std::size_t>(pareto.abc[i])].add(revenue);
+        tiers[static_cast<std::size_t>(pareto.tiers[i])].add(revenue);
+        kinds[static_cast<std::size_t>(types[i])].add(revenue);
       }
-      const auto groups = [](const auto& m) {
+      // Only the values some customer has, as the map gave.
+      const auto groups = [](const auto& counts, const auto& name) {
         json out = json::object();
-        for (const auto& [k, v] : m) out[k] = {{"customers", v.first}, {"revenue_minor", v.second}};
+        for (std::size_t v = 0; v < counts.size(); ++v) {
+          const Group& g = counts[v];
+          if (g.customers == 0) continue;
+          out[name(v)] = {{"customers", g.customers}, {"revenue_minor", g.revenue_minor}};
+        }
         return out;
       };
       json segment_list = json::array();
       for (auto seg : an::kAllRfmSegments) {
-        const std::string key = rfm_segment_key(seg);
-        auto it = segments.find(key);
-        segment_list.push_back({{"segment", key},
+        const Group& g = segments[static_cast<std::size_t>(seg)];
+        segment_list.push_back({{"segment", rfm_segment_key(seg)},
                                 {"label", an::rfm_segment_name(seg)},
-                                {"customers", it == segments.end() ? 0 : it->second.first},
-                                {"revenue_minor", it == segments.end() ? 0 : it->second.second}});
+                                {"customers", g.customers},
+                                {"revenue_minor", g.revenue_minor}});
       }
       // The recency x frequency grid of the analytics page's heat map (empty cells left out).
       json grid_list = json::array();
-      for (const auto& [rf, v] : grid) {
-        grid_list.push_back({{"r", rf[0] - '0'},
-                             {"f", rf[1] - '0'},
-                             {"customers", v.first},
-                             {"revenue_minor", v.second}});
+      for (int r = 1; r <= 5; ++r) {
+        for (int f = 1; f <= 5; ++f) {
+          const Group& g = grid[static_cast<std::size_t>(r - 1)][static_cast<std::size_t>(f - 1)];
+          if (g.customers == 0) continue;
+          grid_list.push_back(
+              {{"r", r}, {"f", f}, {"customers", g.customers}, {"revenue_minor", g.revenue_minor}});
+        }
       }
       results["rfm"] = {{"segments", segment_list}, {"grid", grid_list}};
       json lorenz = json::array();
@@ -977,9 +995,16 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
           {"gini", pareto.gini},
           {"negative_revenue_customers", pareto.negative_revenue_customers},
           {"lorenz", lorenz},
-          {"classes", groups(classes)},
-          {"tiers", groups(tiers)}};
-      results["types"] = {{"types", groups(kinds)}};
+          {"classes", groups(classes,
+                             [](std::size_t v) {
+                               return std::string(an::abc_class_name(static_cast<an::AbcClass>(v)));
+                             })},
+          {"tiers", groups(tiers, [](std::size_t v) {
+             return std::string(an::value_tier_name(static_cast<an::ValueTier>(v)));
+           })}};
+      results["types"] = {{"types", groups(kinds, [](std::size_t v) {
+                             return customer_type_key(static_cast<an::CustomerType>(v));
+                           })}};
     }
     timings["scores_ms"] = elapsed_ms(t0);
 
