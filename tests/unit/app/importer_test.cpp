@@ -191,6 +191,90 @@ TEST_F(ImporterTest, CustomersMatchByExternalIdEmailOrPhoneInsteadOfDuplicating)
   EXPECT_EQ(scalar("SELECT count(*) FROM interactions WHERE kind = 'customer_updated'"), 3);
 }
 
+// New customers are written in multi-row statements (NewCustomers in row_mappers.cpp): rows of
+// one batch that name a customer created earlier in the same batch must still find it, and the
+// ids, search index and timeline must be what row-by-row inserts gave.
+TEST_F(ImporterTest, CustomersCreatedEarlierInTheSameBatchAreMatchedAndIndexed) {
+  std::string text = "external_id,name,email,phone,tags\n";
+  for (int i = 0; i < 300; ++i) {  // 256 + 16 + 16 + 4 + 4 + 4 rows: every statement size
+    text += "E" + std::to_string(i) + ",Person " + std::to_string(i) + ",p" + std::to_string(i) +
+            "@example.com,," + (i % 3 == 0 ? "vip;new" : "") + "\n";
+  }
+  text += "E7,Renamed Seven,,,\n";             // line 302: external id of line 9
+  text += ",Mail Twelve,P12@Example.com,,\n";  // line 303: email of line 14
+  text += "N1,Ann Phone,,+1 415 555 2671,\n";  // line 304
+  text += "N2,Ann Again,,+14155552671,\n";     // line 305: phone of line 304
+  auto f = write("same.csv", text);
+  auto s = import(ImportKind::kCustomers, f);
+  EXPECT_EQ(s.status, "done");
+  EXPECT_EQ(s.created, 301);
+  EXPECT_EQ(s.updated, 3);
+  EXPECT_EQ(scalar("SELECT count(*) FROM customers"), 301);
+  EXPECT_EQ(scalar("SELECT min(id) FROM customers"), 1);
+  EXPECT_EQ(scalar("SELECT max(id) FROM customers"), 301);
+  EXPECT_EQ(scalar("SELECT id FROM customers WHERE name = 'Person 299'"), 300);
+  EXPECT_EQ(scalar("SELECT id FROM customers WHERE name = 'Renamed Seven'"), 8);
+  EXPECT_EQ(scalar("SELECT id FROM customers WHERE name = 'Mail Twelve'"), 13);
+  EXPECT_EQ(scalar("SELECT id FROM customers WHERE name = 'Ann Again'"), 301);
+  EXPECT_EQ(scalar("SELECT count(*) FROM customer_external_ids"), 302);  // N1 and N2: one person
+  EXPECT_EQ(scalar("SELECT count(*) FROM customer_tags"), 200);
+  EXPECT_EQ(scalar("SELECT count(*) FROM interactions WHERE kind = 'customer_created'"), 301);
+  EXPECT_EQ(scalar("SELECT count(*) FROM interactions WHERE kind = 'customer_updated'"), 3);
+  EXPECT_EQ(scalar("SELECT count(*) FROM interactions i JOIN customers c ON c.id = "
+                   "i.customer_id WHERE i.kind = 'customer_created' AND i.body LIKE '%line ' || "
+                   "(c.id + 1)"),
+            300);
+  EXPECT_EQ(scalar("SELECT count(*) FROM interactions WHERE customer_id = 301 AND kind = "
+                   "'customer_created' AND body LIKE '%line 304'"),
+            1);
+  // The search index holds exactly the stored names, emails and phones.
+  EXPECT_NO_THROW(db().writer().run([](store::Connection& c) {
+    store::execute(c,
+                   "INSERT INTO customers_fts (customers_fts, rank) VALUES "
+                   "('integrity-check', 1)");
+  }));
+  EXPECT_EQ(scalar("SELECT count(*) FROM customers_fts WHERE customers_fts MATCH 'Renamed'"), 1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM customers_fts WHERE customers_fts MATCH 'Seven'"), 1);
+  // "Person 7" was renamed: only Person 70-79 still hold the phrase.
+  EXPECT_EQ(scalar("SELECT count(*) FROM customers_fts WHERE customers_fts MATCH '\"Person 7\"'"),
+            10);
+
+  // Matching by external id only: the phone of a customer queued in this batch is taken.
+  auto g =
+      write("taken.csv", "external_id,name,phone\nT1,Tom,+1 206 200 0001\nT2,Tim,+12062000001\n");
+  ImportOptions o;
+  o.kind = ImportKind::kCustomers;
+  o.file = g;
+  o.match = {MatchRule::kExternalId};
+  try {
+    Importer(db(), Caller::operator_cli()).run_file(o);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), g + ":3");
+    EXPECT_NE(std::string(e.what()).find("already belongs to customer 302"), std::string::npos);
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM customers WHERE name = 'Tom'"), 0);  // same batch
+}
+
+TEST_F(ImporterTest, AnInvoiceNumberSeenAgainLaterInTheFileIsRefused) {
+  auto f = write("again.csv", std::string(kHeader) +
+                                  "1,A,Thing,2,2024-01-02 10:00:00,1.50,7,France\n"
+                                  "2,B,Other,1,2024-01-02 10:05:00,3.00,8,France\n"
+                                  "1,B,Other,1,2024-01-02 10:09:00,3.00,7,France\n"
+                                  "3,A,Thing,1,2024-01-02 10:10:00,1.50,9,France\n");
+  auto s = import(ImportKind::kInvoices, f, 10000, true);
+  EXPECT_EQ(s.created, 3);
+  EXPECT_EQ(s.rejected, 1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM orders"), 3);
+  EXPECT_EQ(scalar("SELECT count(*) FROM customers"), 3);
+  EXPECT_EQ(scalar("SELECT id FROM orders WHERE external_ref = '3'"), 3);
+  EXPECT_EQ(scalar("SELECT customer_id FROM orders WHERE external_ref = '3'"), 3);
+  std::ifstream in(dir_ / "rejects.csv");
+  std::stringstream got;
+  got << in.rdbuf();
+  EXPECT_NE(got.str().find("4,\"invoice 1 is already imported (order 1)\""), std::string::npos);
+}
+
 TEST_F(ImporterTest, CustomersRefuseUnknownColumnsAndTakenEmails) {
   auto f = write("u.csv", "name,favourite colour\nAnn,blue\n");
   EXPECT_EQ(error_of(ImportKind::kCustomers, f),
