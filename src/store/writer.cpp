@@ -95,9 +95,27 @@ void Writer::loop() {
     std::exception_ptr group_error;
     std::vector<std::function<void()>> group_hooks;
     std::vector<std::function<void()>> job_hooks;
+    // A job alone in its group needs no SAVEPOINT: if it fails, the whole transaction rolls
+    // back. An open savepoint makes SQLite copy every page the transaction changes into the
+    // statement journal, in memory, until it is released: for an import batch (one job) that was
+    // tens of MB and a memcpy of each page, and it kept the journals of the batch's multi-row
+    // statements from being truncated as they ended.
+    const bool alone = group.size() == 1;
     try {
       conn_->begin(true);
-      for (std::size_t i = 0; i < group.size(); ++i) {
+      for (std::size_t i = 0; i < group.size() && alone; ++i) {
+        job_hooks.clear();
+        t_job_hooks = &job_hooks;
+        try {
+          group[i].job(*conn_);
+          t_job_hooks = nullptr;
+          for (auto& h : job_hooks) group_hooks.push_back(std::move(h));
+        } catch (...) {
+          t_job_hooks = nullptr;
+          results[i] = std::current_exception();
+        }
+      }
+      for (std::size_t i = 0; i < group.size() && !alone; ++i) {
         // Prepared once and cached by the connection (exec() would parse them for every job).
         execute(*conn_, "SAVEPOINT job");
         job_hooks.clear();
@@ -114,7 +132,11 @@ void Writer::loop() {
           execute(*conn_, "RELEASE job");
         }
       }
-      conn_->commit();
+      if (alone && results[0]) {
+        conn_->rollback();
+      } else {
+        conn_->commit();
+      }
     } catch (...) {
       t_job_hooks = nullptr;
       group_error = std::current_exception();

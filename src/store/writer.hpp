@@ -3,7 +3,8 @@
 // of 60-600 ms from their retry sleeps. So every write of the server goes through this queue,
 // run by one thread on its own connection, and the jobs waiting are grouped into one
 // transaction (one fsync for many requests) — each job inside its own SAVEPOINT, so one failed
-// job rolls back alone while the others commit.
+// job rolls back alone while the others commit (a job alone in its group runs without one: its
+// failure rolls back the transaction).
 //
 // A job's completion runs only after its group committed durably (or failed), in order, on a
 // completion thread of the writer's own: building and sending the HTTP responses of one group

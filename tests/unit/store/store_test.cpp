@@ -186,6 +186,22 @@ TEST_F(TempDb, WriterReportsTheJobsError) {
   EXPECT_EQ(db.writer().run([](Connection& c) { return scalar(c, "SELECT 41 + 1"); }), 42);
 }
 
+// A job alone in its group runs without a SAVEPOINT: its failure must still undo all it wrote,
+// and the writer must go on with a clean transaction.
+TEST_F(TempDb, AFailedJobAloneLeavesNothingBehind) {
+  Database db(path_);
+  db.writer().run([](Connection& c) { c.exec("CREATE TABLE t (v INTEGER PRIMARY KEY)"); });
+  EXPECT_THROW(db.writer().run([](Connection& c) {
+    for (int i = 0; i < 100; ++i) execute(c, "INSERT INTO t VALUES (?)", i);
+    execute(c, "INSERT INTO t VALUES (?)", 5);  // conflict
+  }),
+               Error);
+  EXPECT_EQ(db.writer().run([](Connection& c) { return scalar(c, "SELECT count(*) FROM t"); }), 0);
+  db.writer().run([](Connection& c) { execute(c, "INSERT INTO t VALUES (?)", 7); });
+  SqliteConnection other(path_, {});
+  EXPECT_EQ(scalar(other, "SELECT count(*) FROM t"), 1);
+}
+
 TEST_F(TempDb, BackupIsAConsistentCopy) {
   Database db(path_);
   db.writer().run([](Connection& c) {
