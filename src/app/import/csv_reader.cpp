@@ -68,21 +68,29 @@ bool CsvReader::next(CsvRecord& r) {
     }
   }
   for (;;) {
-    r.fields.clear();
+    // Fields are reused from record to record (swapped in and out of `field`), so reading a
+    // record allocates nothing once the strings have grown to the file's field lengths.
+    std::size_t nfields = 0;
     r.raw.clear();
     r.error.clear();
     r.line = line_;
     r.begin = offset_;
     if (peek() < 0) return false;
 
-    std::string field;
+    std::string& field = field_;
+    field.clear();
     bool quoted_field = false;
     bool in_quotes = false;
     bool after_quote = false;  // a quoted field was closed; only a separator may follow
     bool blank = true;
     bool done = false;
     auto end_field = [&] {
-      r.fields.push_back(std::move(field));
+      if (nfields < r.fields.size()) {
+        r.fields[nfields].swap(field);
+      } else {
+        r.fields.push_back(field);
+      }
+      ++nfields;
       field.clear();
       quoted_field = false;
       after_quote = false;
@@ -171,7 +179,7 @@ bool CsvReader::next(CsvRecord& r) {
       } else if (c == ',') {
         end_field();
       } else if (after_quote) {
-        r.error = "text after the closing quote of field " + std::to_string(r.fields.size() + 1);
+        r.error = "text after the closing quote of field " + std::to_string(nfields + 1);
       } else if (c == '"' && field.empty() && !quoted_field) {
         quoted_field = true;
         in_quotes = true;
@@ -179,6 +187,7 @@ bool CsvReader::next(CsvRecord& r) {
         field += static_cast<char>(c);
       }
     }
+    r.fields.resize(nfields);
     r.end_line = line_ - (done ? 1 : 0);
     r.end = offset_;
     if (mode_ == Mode::kWhitespace) {

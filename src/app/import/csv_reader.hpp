@@ -67,6 +67,7 @@ class CsvReader {
   std::uint64_t offset_ = 0;
   std::size_t line_ = 1;
   bool at_start_ = true;
+  std::string field_;  // the field being read
 };
 
 }  // namespace rapport::app
