@@ -30,7 +30,7 @@ echo "== bare SQLite bulk insert (one table, no index, one transaction, synchron
 "$bare" "$work/invoices.csv" "$work/bare.db"
 
 echo "== rapport import invoices (empty store; orders, lines, products, customers, timeline;"
-echo "   batches of 50,000 committed with synchronous=FULL)"
+echo "   batches of 200,000 committed with synchronous=FULL)"
 "$rapport" demo --db "$work/store.db" --customers 0 > /dev/null
 timed "import invoices" "$rapport" import invoices "$work/invoices.csv" --db "$work/store.db"
 

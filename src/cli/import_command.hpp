@@ -12,7 +12,7 @@ struct ImportCliOptions {
   std::string kind, file, reject_file, mapping, match = "external_id,email,phone",
                                                 source = "import";
   bool resume = false, skip_invalid = false, progress = false;
-  std::size_t batch = 50000;
+  std::size_t batch = 200000;  // app::ImportOptions::batch says why
 };
 CLI::App* add_import_command(CLI::App& app, ImportCliOptions& o);
 // Returns the exit code: 0 done, 2 an invalid row or option (stopped), 1 other failures.
