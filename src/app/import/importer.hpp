@@ -2,8 +2,10 @@
 // Imports of customers, products, invoice lines, transactions and CDNOW files into the store.
 //
 // Streaming and constant memory: one record is read at a time (CsvReader); the only state kept
-// across rows is the invoice being assembled and lookup caches of product and customer ids by
-// external key (bounded: cleared when they pass kMaxCacheEntries).
+// across rows is the invoice being assembled, lookup caches of product and customer ids by
+// external key (bounded: cleared when they pass kMaxCacheEntries), and the new customers and
+// the orders behind them waiting to be written in multi-row statements (bounded: written at 256
+// customers, 4,096 orders or 16,384 lines, and always before the batch commits).
 //
 // Batches: rows are committed `batch` at a time, each batch in one write transaction together
 // with the checkpoint in `imports` (line and byte offset just past the batch's last record,
