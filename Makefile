@@ -49,9 +49,11 @@ test-api: build
 test-browser: build web
 	cd $(BUILD) && ctest --output-on-failure -L browser
 
-# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer (run by CI).
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer (run by CI). -O0: on a
+# 2-core machine the build takes 255 s instead of 513 s at -O1 and the tests run as long (233 s
+# against 234 s), which keeps CI inside its 20 minutes.
 asan: deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" \
 	  -DRAPPORT_SANITIZE=ON -DRAPPORT_BENCH=OFF -DRAPPORT_WERROR=ON
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1200 -j$(JOBS) -LE browser
