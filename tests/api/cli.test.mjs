@@ -441,6 +441,14 @@ test("a bad rapport.toml fails naming the file and the line", () => {
     assert.match(r.stderr, new RegExp(`line ${line}\\b`), `${JSON.stringify(text)}: ${r.stderr}`);
     if (what) assert.match(r.stderr, what);
     assert.equal(fs.existsSync(path.join(cwd, "x.db")), false, "served despite a bad file");
+    // The commands that read the file themselves refuse it the same way, touching no database.
+    for (const args of [["analyze", "refresh"], ["loyalty", "expire"]]) {
+      const c = cli(args, { cwd, timeout: 10000 });
+      assert.equal(c.status, 2, `${args.join(" ")}: ${c.stderr}`);
+      assert.match(c.stderr, new RegExp(`rapport\\.toml.*line ${line}\\b`), c.stderr);
+      assert.equal(fs.existsSync(path.join(cwd, "x.db")), false);
+      assert.equal(fs.existsSync(path.join(cwd, "rapport.db")), false);
+    }
   }
 });
 
