@@ -67,3 +67,28 @@ export function debounce<A extends unknown[]>(fn: (...a: A) => void, ms: number)
     t = window.setTimeout(() => fn(...a), ms);
   };
 }
+
+// Cursor pages of a list: the cursor of each page seen, for "previous".
+export function usePages() {
+  const cursors = ref<(string | null)[]>([null]);
+  const index = ref(0);
+  return {
+    index,
+    cursor: () => cursors.value[index.value] ?? undefined,
+    reset() {
+      cursors.value = [null];
+      index.value = 0;
+    },
+    next(c: string | null | undefined) {
+      if (!c) return false;
+      cursors.value = [...cursors.value.slice(0, index.value + 1), c];
+      index.value++;
+      return true;
+    },
+    previous() {
+      if (index.value === 0) return false;
+      index.value--;
+      return true;
+    },
+  };
+}
