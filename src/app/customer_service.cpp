@@ -868,6 +868,7 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
   if (score_key != nullptr) where += std::string(" AND ") + score_key + " IS NOT NULL";
   // The allowed values are spelt as a refresh stores them and list items return them (the
   // analytics engine's names, or their keys for segments and types: one place for each).
+  bool score_filtered = false;
   auto score_filter = [&](const std::optional<std::string>& value, const char* field,
                           const char* column, const std::vector<std::string>& allowed) {
     if (!value) return;
@@ -878,6 +879,7 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
     }
     where += std::string(" AND ") + column + " = ?";
     params.emplace_back(*value);
+    score_filtered = true;
   };
   auto names = [](auto values, auto name) {
     std::vector<std::string> out;
@@ -898,6 +900,15 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
                names(std::array{an::CustomerType::kOneTime, an::CustomerType::kTransactional,
                                 an::CustomerType::kRelationship, an::CustomerType::kKeyAccount},
                      customer_type_key));
+
+  // Filtered on a score class and in id order: the scores drive, in their rowid (= customer id)
+  // order, either through the class's index (whose entries are in rowid order within a class)
+  // or a scan of the table, so a page stops after `limit` matches. Driven by customers instead,
+  // SQLite collected every match and sorted them (120-200 ms for the tier bronze on 750k scores).
+  if (score_filtered && score_key == nullptr && sort == CustomerSort::kId && mode == Mode::kAll) {
+    from = "customer_scores s CROSS JOIN customers c ON c.id = s.customer_id";
+    id_expr = "s.customer_id";
+  }
 
   std::string key_expr;
   switch (sort) {
