@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <map>
 
 #include "app/permissions.hpp"
 #include "app/settings.hpp"
@@ -52,6 +51,8 @@ TimeMs month_start_ms(std::chrono::year_month ym) {
 DashboardFigures dashboard_figures(store::Database& db, const Caller& caller, TimeMs now) {
   require(caller, Permission::kAnalyticsRead);
   auto& conn = db.reader();
+  // One read transaction: every figure from one snapshot, one WAL lock for the ~30 reads.
+  store::Transaction snapshot(conn, false);
   DashboardFigures f;
   f.as_of = now;
   f.currency = get_setting(conn, setting::kCurrency);
@@ -89,35 +90,16 @@ DashboardFigures dashboard_figures(store::Database& db, const Caller& caller, Ti
   std::chrono::year_month current =
       std::chrono::year_month_day(today).year() / std::chrono::year_month_day(today).month();
   std::chrono::year_month first = current - std::chrono::months(11);
-  std::map<std::string, MonthRevenue> months;
+  // One range read per month (the orders_placed index, summed inside SQLite): grouping the
+  // year's orders by a strftime() text key instead sorted them all first (about 40 ms of the
+  // dashboard's 45 on the demo store's 48k orders).
   for (std::chrono::year_month ym = first; ym <= current; ym += std::chrono::months(1)) {
-    months[month_key(ym)] = MonthRevenue{month_key(ym), 0, 0};
+    const TimeMs start = month_start_ms(ym);
+    const TimeMs end = ym == current ? now + 1 : month_start_ms(ym + std::chrono::months(1));
+    MonthRevenue m{month_key(ym), 0, 0};
+    std::tie(m.revenue_minor, m.orders) = net_revenue(conn, f.currency, start, end);
+    f.revenue_by_month.push_back(std::move(m));
   }
-  const TimeMs from = month_start_ms(first);
-  {
-    store::Query q(conn,
-                   "SELECT strftime('%Y-%m', placed_at / 1000, 'unixepoch') AS m, "
-                   "sum(total_minor), count(*) FROM orders "
-                   "WHERE placed_at >= ? AND placed_at <= ? AND currency = ? GROUP BY m",
-                   from, now, f.currency);
-    while (q.step()) {
-      auto it = months.find(std::string(q->get_text(0)));
-      if (it == months.end()) continue;
-      it->second.revenue_minor += q->get_int(1);
-      it->second.orders += q->get_int(2);
-    }
-  }
-  {
-    store::Query q(conn,
-                   "SELECT strftime('%Y-%m', at / 1000, 'unixepoch') AS m, sum(refund_minor) "
-                   "FROM returns WHERE at >= ? AND at <= ? AND currency = ? GROUP BY m",
-                   from, now, f.currency);
-    while (q.step()) {
-      auto it = months.find(std::string(q->get_text(0)));
-      if (it != months.end()) it->second.revenue_minor -= q->get_int(1);
-    }
-  }
-  for (auto& [k, m] : months) f.revenue_by_month.push_back(std::move(m));
 
   if (allowed(caller.role, Permission::kTicketsRead)) {
     store::Query q(conn,
