@@ -14,9 +14,11 @@
 // Tier review: members whose review date has come are re-evaluated (up or down) and get their
 // next review date (app/loyalty_service reevaluate_tier).
 //
-// Both write on the one writer in batches of kLoyaltyBatch members per transaction, so requests
+// Both write on the one writer in batches of members (kLoyaltyBatch, or for the expiry up to
+// kLoyaltyExpiryBatch or kLoyaltyBatchTime of work) per transaction, so requests
 // interleave with a large run; a failed batch rolls back alone and the next run redoes it.
 // Thread-safety: may be called from any thread.
+#include <chrono>
 #include <cstdint>
 
 #include "core/time.hpp"
@@ -25,6 +27,9 @@
 namespace rapport::app {
 
 inline constexpr std::size_t kLoyaltyBatch = 2000;
+// The expiry's batches: up to this many members or this much time each (see expire_points).
+inline constexpr std::size_t kLoyaltyExpiryBatch = 20000;
+inline constexpr std::chrono::milliseconds kLoyaltyBatchTime{200};
 
 struct ExpiryResult {
   std::int64_t members = 0;  // members whose points expired

@@ -154,8 +154,9 @@ LedgerTotals ledger_totals(store::Connection& conn, std::int64_t customer_id) {
 }
 
 LedgerEntry append_ledger(store::Connection& conn, const Caller& caller, const LoyaltyConfig& cfg,
-                          NewLedgerEntry in, const std::string& field) {
-  LedgerTotals t = ledger_totals(conn, in.customer_id);
+                          NewLedgerEntry in, const std::string& field,
+                          const std::optional<LedgerTotals>& totals) {
+  const LedgerTotals t = totals ? *totals : ledger_totals(conn, in.customer_id);
   LedgerEntry e;
   e.customer_id = in.customer_id;
   e.at = in.at != 0 ? in.at : now_ms();

@@ -100,9 +100,11 @@ struct NewLedgerEntry {
 };
 // Appends an entry inside the caller's write transaction. A credit expires expiry_months after
 // `at` (never before the member's previous lot). Throws conflict naming `field` when a debit
-// exceeds the balance. REQUIRES: a member.
+// exceeds the balance. `totals`, when given, are the member's ledger_totals() read in the same
+// transaction (spares reading them again). REQUIRES: a member.
 LedgerEntry append_ledger(store::Connection& conn, const Caller& caller, const LoyaltyConfig& cfg,
-                          NewLedgerEntry entry, const std::string& field = "points");
+                          NewLedgerEntry entry, const std::string& field = "points",
+                          const std::optional<LedgerTotals>& totals = std::nullopt);
 
 // True when the customer is a member.
 bool is_member(store::Connection& conn, std::int64_t customer_id);
