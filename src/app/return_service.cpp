@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.hpp"
+#include "app/keyset_cursor.hpp"
 #include "app/loyalty_service.hpp"
 #include "app/permissions.hpp"
 #include "app/settings.hpp"
@@ -25,9 +26,10 @@ std::string line_field(std::size_t i, const char* name) {
 
 void read_return_lines(store::Connection& conn, Return& r) {
   store::Query q(conn,
-                 "SELECT rl.id, rl.order_line_id, ol.product_id, rl.quantity, rl.refund_minor "
-                 "FROM return_lines rl JOIN order_lines ol ON ol.id = rl.order_line_id WHERE "
-                 "rl.return_id = ? ORDER BY rl.id",
+                 "SELECT rl.id, rl.order_line_id, ol.product_id, rl.quantity, rl.refund_minor, "
+                 "p.sku, p.name FROM return_lines rl JOIN order_lines ol ON ol.id = "
+                 "rl.order_line_id JOIN products p ON p.id = ol.product_id WHERE rl.return_id = ? "
+                 "ORDER BY rl.id",
                  r.id);
   while (q.step()) {
     ReturnLine l;
@@ -36,7 +38,9 @@ void read_return_lines(store::Connection& conn, Return& r) {
     l.product_id = q->get_int(2);
     l.quantity = q->get_int(3);
     l.refund_minor = q->get_int(4);
-    r.lines.push_back(l);
+    l.sku = std::string(q->get_text(5));
+    l.product_name = std::string(q->get_text(6));
+    r.lines.push_back(std::move(l));
   }
 }
 
@@ -80,6 +84,8 @@ struct LineState {
   std::int64_t returned = 0;
   std::int64_t earned_points = 0;
   std::int64_t redeemed_points = 0;
+  std::string sku;
+  std::string product_name;
 };
 
 // Gives back the points redeemed on the returned units and reverses those they earned, in
@@ -168,6 +174,48 @@ Page<Return> ReturnService::list_for_order(const Caller& caller, std::int64_t or
   return page;
 }
 
+Page<Return> ReturnService::list_for_customer(const Caller& caller, std::int64_t customer_id,
+                                              std::optional<std::string> cursor,
+                                              std::optional<int> limit_param) {
+  require(caller, Permission::kOrdersRead);
+  const int limit = clamp_limit(limit_param);
+  std::optional<KeysetPosition> after;
+  if (cursor) after = decode_keyset_cursor(*cursor, "r", false);
+  auto& conn = db_.reader();
+  {
+    store::Query q(conn, "SELECT 1 FROM customers WHERE id = ?", customer_id);
+    if (!q.step()) throw_not_found("no customer with id " + std::to_string(customer_id), "id");
+  }
+  // Newest first on the (customer_id, at) index, whose entries end with the id: a range read
+  // without a sort. Two constant statements rather than "?2 IS NULL OR ...", which would read
+  // the customer's newer returns again on every page.
+  std::string sql = std::string("SELECT ") + kReturnColumns + " FROM returns WHERE customer_id = ?";
+  if (after) sql += " AND (at < ? OR (at = ? AND id < ?))";
+  sql += " ORDER BY at DESC, id DESC LIMIT ?";
+  Page<Return> page;
+  {
+    store::Query q(conn, sql);
+    int index = 1;
+    q->bind_int(index++, customer_id);
+    if (after) {
+      q->bind_int(index++, after->int_value);
+      q->bind_int(index++, after->int_value);
+      q->bind_int(index++, after->id);
+    }
+    q->bind_int(index, limit + 1);
+    while (q.step()) {
+      if (static_cast<int>(page.items.size()) == limit) {
+        const Return& last = page.items.back();
+        page.next_cursor = encode_keyset_cursor("r", last.at, last.id);
+        break;
+      }
+      page.items.push_back(read_return(q.stmt()));
+    }
+  }
+  for (auto& r : page.items) read_return_lines(conn, r);
+  return page;
+}
+
 WriteOp<Return> ReturnService::create(const Caller& caller, std::int64_t order_id, NewReturn in,
                                       std::optional<TimeMs> fixed_now) {
   require(caller, Permission::kOrdersWrite);
@@ -218,12 +266,15 @@ WriteOp<Return> ReturnService::create(const Caller& caller, std::int64_t order_i
                      "SELECT l.id, l.product_id, l.quantity, l.total_minor, (SELECT "
                      "coalesce(sum(rl.quantity), 0) FROM return_lines rl WHERE "
                      "rl.order_line_id = l.id), coalesce(lp.earned_points, 0), "
-                     "coalesce(lp.redeemed_points, 0) FROM order_lines l LEFT JOIN "
-                     "loyalty_order_lines lp ON lp.order_line_id = l.id WHERE l.order_id = ?",
+                     "coalesce(lp.redeemed_points, 0), p.sku, p.name FROM order_lines l JOIN "
+                     "products p ON p.id = l.product_id LEFT JOIN loyalty_order_lines lp ON "
+                     "lp.order_line_id = l.id WHERE l.order_id = ?",
                      order_id);
       while (q.step()) {
-        lines.emplace(q->get_int(0), LineState{q->get_int(1), q->get_int(2), q->get_int(3),
-                                               q->get_int(4), q->get_int(5), q->get_int(6)});
+        lines.emplace(
+            q->get_int(0),
+            LineState{q->get_int(1), q->get_int(2), q->get_int(3), q->get_int(4), q->get_int(5),
+                      q->get_int(6), std::string(q->get_text(7)), std::string(q->get_text(8))});
       }
     }
     std::int64_t points_reversed = 0;
@@ -241,6 +292,8 @@ WriteOp<Return> ReturnService::create(const Caller& caller, std::int64_t order_i
       ReturnLine rl;
       rl.order_line_id = want.order_line_id;
       rl.product_id = have.product_id;
+      rl.sku = have.sku;
+      rl.product_name = have.product_name;
       rl.quantity = want.quantity;
       rl.refund_minor = refund_minor(have.total_minor, have.quantity, have.returned, want.quantity);
       r.refund_minor += rl.refund_minor;

@@ -29,6 +29,8 @@ struct ReturnLine {
   std::int64_t id = 0;
   std::int64_t order_line_id = 0;
   std::int64_t product_id = 0;
+  std::string sku;           // the product's, as it is now
+  std::string product_name;  // likewise
   std::int64_t quantity = 0;
   std::int64_t refund_minor = 0;
 };
@@ -66,6 +68,10 @@ class ReturnService {
   // The returns of an order, oldest first; not_found when there is no such order.
   Page<Return> list_for_order(const Caller& caller, std::int64_t order_id,
                               std::optional<std::string> cursor, std::optional<int> limit);
+  // The returns of a customer, newest first (by `at`, then id), with their lines; not_found
+  // (field "id") when there is no such customer; invalid_argument for a bad cursor or limit.
+  Page<Return> list_for_customer(const Caller& caller, std::int64_t customer_id,
+                                 std::optional<std::string> cursor, std::optional<int> limit);
 
   // Shape checks now (lines, quantities, duplicates); the window and the quantities left are
   // checked by the op, on the writer, against the committed returns. `now` is the time of the

@@ -101,6 +101,8 @@ nlohmann::json to_json(const app::Return& r) {
     lines.push_back({{"id", l.id},
                      {"order_line_id", l.order_line_id},
                      {"product_id", l.product_id},
+                     {"sku", l.sku},
+                     {"name", l.product_name},
                      {"quantity", l.quantity},
                      {"refund_minor", l.refund_minor}});
   }

@@ -129,6 +129,17 @@ void add_order_routes(RouteTable& routes, Services& s) {
                       ex->reply(200, list_json(page, [](const auto& r) { return to_json(r); }));
                     }});
   routes.push_back({"GET",
+                    "/api/v1/customers/{id}/returns",
+                    app::Permission::kOrdersRead,
+                    {"cursor", "limit"},
+                    BodyKind::kNone,
+                    [&s](const std::shared_ptr<Exchange>& ex) {
+                      auto page = s.returns.list_for_customer(
+                          ex->caller(), ex->id_param(), ex->query("cursor"),
+                          ex->query_int("limit", 1, app::kMaxPageSize));
+                      ex->reply(200, list_json(page, [](const auto& r) { return to_json(r); }));
+                    }});
+  routes.push_back({"GET",
                     "/api/v1/returns/{id}",
                     app::Permission::kOrdersRead,
                     {},

@@ -385,6 +385,11 @@ test("real responses have documented statuses and match the documented schemas",
       [`/api/v1/customers/${customerId}/orders?from=yesterday`, { token: admin }, 400],
       ["/api/v1/customers/999999/orders", { token: admin }, 404],
     ],
+    "GET /api/v1/customers/{id}/returns": [
+      [`/api/v1/customers/${customerId}/returns?limit=1`, { token: analyst.token }, 200],
+      [`/api/v1/customers/${customerId}/returns?cursor=zz`, { token: admin }, 400],
+      ["/api/v1/customers/999999/returns", { token: admin }, 404],
+    ],
     "GET /api/v1/settings": [["/api/v1/settings", { token: analyst.token }, 200]],
     "PUT /api/v1/settings/{key}": [
       ["/api/v1/settings/return_window_days", { token: admin, json: { value: 30 } }, 200],

@@ -294,6 +294,64 @@ test("returns: at most what is left of each line, refunds sum exactly to the lin
     assert.equal(timeline[0].n, 2);
   });
 
+test("a customer's returns: newest first with their lines, a page at a time", async () => {
+  const buyer = addCustomer("Cy Returns");
+  const order = (await post("/api/v1/orders", { customer_id: buyer, lines: [
+    { product_id: tea.id, quantity: 2 }, { product_id: pot.id, quantity: 1 }] })).body;
+  const [teaLine, potLine] = order.lines;
+  const first = await post(`/api/v1/orders/${order.id}/returns`,
+    { reason: "stale", lines: [{ order_line_id: teaLine.id, quantity: 1 }] });
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  const second = await post(`/api/v1/orders/${order.id}/returns`,
+    { lines: [{ order_line_id: potLine.id, quantity: 1 }, { order_line_id: teaLine.id, quantity: 1 }] });
+  assert.equal(second.status, 201, JSON.stringify(second.body));
+  assert.deepEqual(second.body.lines.map((l) => [l.sku, l.name]), [["POT/1 large", "Teapot"], ["TEA-1", "Green tea"]]);
+  // Another customer's return is not listed.
+  const stranger = (await post("/api/v1/orders", { customer_id: addCustomer("Di Other"),
+    lines: [{ product_id: cup.id, quantity: 1 }] })).body;
+  assert.equal((await post(`/api/v1/orders/${stranger.id}/returns`,
+    { lines: [{ order_line_id: stranger.lines[0].id, quantity: 1 }] })).status, 201);
+
+  const all = await s.request("GET", `/api/v1/customers/${buyer}/returns`, { token: roles.analyst.token });
+  assert.equal(all.status, 200, JSON.stringify(all.body));
+  assert.deepEqual(all.body.items.map((r) => r.id), [second.body.id, first.body.id]);
+  assert.equal(all.body.next_cursor, null);
+  const [newest, oldest] = all.body.items;
+  assert.deepEqual(newest, second.body);
+  assert.deepEqual(oldest, first.body);
+  assert.equal(newest.order_id, order.id);
+  assert.equal(newest.currency, "USD");
+  assert.equal(newest.refund_minor, 3999 + 450);
+  assert.deepEqual(newest.lines.map((l) => [l.order_line_id, l.product_id, l.sku, l.name, l.quantity, l.refund_minor]),
+    [[potLine.id, pot.id, "POT/1 large", "Teapot", 1, 3999], [teaLine.id, tea.id, "TEA-1", "Green tea", 1, 450]]);
+  assert.equal(oldest.reason, "stale");
+  assert.ok(Date.parse(newest.at) >= Date.parse(oldest.at));
+
+  const seen = [];
+  let cursor = null;
+  let pages = 0;
+  do {
+    const q = `/api/v1/customers/${buyer}/returns?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const page = await s.request("GET", q, { token: admin });
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    assert.ok(page.body.items.length <= 1);
+    seen.push(...page.body.items.map((r) => r.id));
+    cursor = page.body.next_cursor;
+    pages += 1;
+  } while (cursor && pages < 5);
+  assert.deepEqual(seen, [second.body.id, first.body.id]);
+
+  const unknown = await s.request("GET", "/api/v1/customers/999999/returns", { token: admin });
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.body.error.code, "not_found");
+  for (const [q, field] of [["cursor=zzz", "cursor"], ["cursor=o~1~1", "cursor"], ["limit=0", "limit"], ["limit=x", "limit"]]) {
+    const bad = await s.request("GET", `/api/v1/customers/${buyer}/returns?${q}`, { token: admin });
+    assert.equal(bad.status, 400, `${q}: ${JSON.stringify(bad.body)}`);
+    assert.equal(bad.body.error.code, "invalid_argument");
+    assert.equal(bad.body.error.field, field);
+  }
+});
+
 test("concurrent returns of one line never return more than was bought", async () => {
   const order = (await post("/api/v1/orders", { lines: [{ product_id: cup.id, quantity: 5, discount_minor: 1 }] })).body;
   const lineId = order.lines[0].id;

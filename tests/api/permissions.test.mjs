@@ -70,6 +70,7 @@ const TABLE = {
   "POST /api/v1/orders/{id}/returns": ["admin", "manager", "sales", "service"],
   "GET /api/v1/returns/{id}": ALL,
   "GET /api/v1/customers/{id}/orders": ALL,
+  "GET /api/v1/customers/{id}/returns": ALL,
   "GET /api/v1/settings": ALL,
   "PUT /api/v1/settings/{key}": ["admin"],
   "GET /api/v1/customers": ALL,
@@ -269,6 +270,8 @@ function plausible(key, role) {
       return { method: "GET", path: `/api/v1/returns/${shop.ret.id}`, ok: 200 };
     case "GET /api/v1/customers/{id}/orders":
       return { method: "GET", path: `/api/v1/customers/${shop.customer}/orders`, ok: 200 };
+    case "GET /api/v1/customers/{id}/returns":
+      return { method: "GET", path: `/api/v1/customers/${shop.customer}/returns`, ok: 200 };
     case "PUT /api/v1/settings/{key}":
       return { method: "PUT", path: "/api/v1/settings/return_window_days", ok: 200,
         json: { value: 30 } };

@@ -749,6 +749,38 @@ test("the 360 view pages through all of a customer's orders", async () => {
   assert.deepEqual(await ids(), second.body.items.map((o) => o.id));
 });
 
+test("the 360 view lists a customer's returns with their products, newest first, a page at a time", async () => {
+  const post = async (p, json) => {
+    const r = await s.request("POST", p, { token: adminToken, json });
+    assert.equal(r.status, 201, `${p}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const ray = await post("/api/v1/customers", { name: "Ray Returns" });
+  await page.goto(`${s.url}/customers/${ray.id}`);
+  await page.locator("section[aria-labelledby=returns-h] .state-empty", { hasText: "No returns" }).waitFor();
+  const order = await post("/api/v1/orders", { customer_id: ray.id, lines: [{ product_id: product.id, quantity: 11 }] });
+  const made = [];
+  for (let i = 0; i < 11; i++) {
+    made.push(await post(`/api/v1/orders/${order.id}/returns`, {
+      ...(i === 10 ? { reason: "<b>lid</b> cracked" } : {}),
+      lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] }));
+  }
+  const newest = made.map((r) => r.id).reverse();
+  await page.reload();
+  const rows = page.locator("section[aria-labelledby=returns-h] tbody tr");
+  await rows.first().waitFor();
+  const ids = () => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelector("td").textContent)));
+  assert.deepEqual(await ids(), newest.slice(0, 10));
+  const top = await rows.first().innerText();
+  assert.match(top, /<b>lid<\/b> cracked/);
+  assert.match(top, /Glass kettle \(UI-KETTLE\)/);
+  assert.equal(await page.locator("section[aria-labelledby=returns-h] b").count(), 0);
+  await page.click("[data-test=returns-next]");
+  await page.waitForFunction((id) => Number(document.querySelector("section[aria-labelledby=returns-h] tbody tr td")?.textContent) === id, newest[10]);
+  assert.deepEqual(await ids(), newest.slice(10));
+  await shot("customer-360-returns");
+});
+
 test("markup in customer-entered text is shown as text, never run", async () => {
   await page.goto(`${s.url}/customers/${xss.id}`);
   const h1 = page.locator("[data-test=customer-name]");

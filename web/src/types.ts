@@ -149,6 +149,29 @@ export interface OrderSummary {
   refunded_minor: number;
 }
 
+// A return against an order (/api/v1/customers/{id}/returns, /api/v1/returns/{id}).
+export interface ReturnLine {
+  id: number;
+  order_line_id: number;
+  product_id: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  refund_minor: number;
+}
+export interface OrderReturn {
+  id: number;
+  order_id: number;
+  customer_id: number | null;
+  at: string;
+  reason: string | null;
+  currency: string;
+  refund_minor: number;
+  user_id: number | null;
+  created_at: string;
+  lines: ReturnLine[];
+}
+
 export interface SlaTarget {
   rule: string | null;
   minutes: number | null;

@@ -152,6 +152,8 @@ export default {
     timeline: "Timeline",
     ordersTitle: "Orders and returns",
     noOrders: "No orders yet",
+    returns: "Returns",
+    noReturns: "No returns",
     recommendations: "Recommended products",
     noRecommendations: "No recommendation: no recent order matches a basket rule.",
     because: "Because they bought {items}: {confidence} of such baskets also hold it (lift {lift})",
@@ -232,6 +234,7 @@ export default {
   },
   channels: { store: "Store", phone: "Phone", email: "Email", sms: "SMS", web: "Web", chat: "Chat", social: "Social", visit: "Visit", system: "System", import: "Import" },
   orders: { placed: "Placed", channel: "Channel", total: "Total", refunded: "{amount} refunded", kinds: { sale: "Sale", cancellation: "Cancellation" } },
+  returns: { at: "Returned", order: "Order", items: "Items returned", refund: "Refund" },
   tickets: {
     type: "Type",
     types: { complaint: "Complaint", inquiry: "Inquiry", repair: "Repair", return: "Return" },

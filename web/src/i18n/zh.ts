@@ -154,6 +154,8 @@ const zh: typeof en = {
     timeline: "时间线",
     ordersTitle: "订单与退货",
     noOrders: "暂无订单",
+    returns: "退货",
+    noReturns: "暂无退货",
     recommendations: "推荐商品",
     noRecommendations: "暂无推荐：近期订单没有匹配的购物篮规则。",
     because: "因为购买了 {items}：同类购物篮中有 {confidence} 也包含该商品（提升度 {lift}）",
@@ -234,6 +236,7 @@ const zh: typeof en = {
   },
   channels: { store: "门店", phone: "电话", email: "邮件", sms: "短信", web: "网站", chat: "在线聊天", social: "社交媒体", visit: "上门", system: "系统", import: "导入" },
   orders: { placed: "下单时间", channel: "渠道", total: "金额", refunded: "已退款 {amount}", kinds: { sale: "销售", cancellation: "取消" } },
+  returns: { at: "退货时间", order: "订单", items: "退回商品", refund: "退款金额" },
   tickets: {
     type: "类型",
     types: { complaint: "投诉", inquiry: "咨询", repair: "维修", return: "退货" },
