@@ -2,12 +2,14 @@
 
 #include <random>
 #include <unordered_set>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.hpp"
 #include "app/permissions.hpp"
 #include "core/error.hpp"
+#include "core/validation.hpp"
 
 namespace rapport::app {
 
@@ -68,6 +70,64 @@ Coupon CouponService::get(const Caller& caller, const std::string& code) {
   auto c = find_coupon(db_.reader(), normal);
   if (!c) throw_not_found("no coupon with code " + normal, "code");
   return *c;
+}
+
+Page<Coupon> CouponService::list(const Caller& caller, const CouponListParams& p,
+                                 std::optional<TimeMs> fixed_now) {
+  require(caller, Permission::kLoyaltyRead);
+  const int limit = clamp_limit(p.limit);
+  std::optional<std::int64_t> before;
+  if (p.cursor) before = decode_id_cursor(*p.cursor);
+  // Codes are stored in upper case (check_coupon_code), so the prefix is compared as such.
+  std::string prefix;
+  if (p.q) {
+    prefix = trim(*p.q);
+    if (prefix.size() > 32) throw_invalid("q", "a code prefix is at most 32 characters");
+    for (char& ch : prefix) {
+      if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+      if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-')) {
+        throw_invalid("q", "a code prefix holds only letters, digits or '-'");
+      }
+    }
+  }
+  // Constant pieces chosen by the filters present (a small fixed set of statements). The prefix
+  // is a range [prefix, prefix with its last character + 1) on the unique code index.
+  std::string sql = std::string("SELECT ") + kCouponColumns + " FROM coupons WHERE 1 = 1";
+  std::vector<std::variant<std::int64_t, std::string>> binds;
+  if (!prefix.empty()) {
+    std::string upper = prefix;
+    upper.back() = static_cast<char>(upper.back() + 1);
+    sql += " AND code >= ? AND code < ?";
+    binds.emplace_back(prefix);
+    binds.emplace_back(std::move(upper));
+  }
+  if (p.active) {
+    const TimeMs now = fixed_now.value_or(now_ms());
+    sql += *p.active ? " AND starts_at <= ? AND ends_at > ? AND uses < max_uses"
+                     : " AND (starts_at > ? OR ends_at <= ? OR uses >= max_uses)";
+    binds.emplace_back(now);
+    binds.emplace_back(now);
+  }
+  if (p.customer_id) {
+    sql += " AND customer_id = ?";
+    binds.emplace_back(*p.customer_id);
+  }
+  if (before) {
+    sql += " AND id < ?";
+    binds.emplace_back(*before);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  binds.emplace_back(std::int64_t{limit + 1});
+  store::Query q(db_.reader(), sql);
+  for (std::size_t i = 0; i < binds.size(); ++i) {
+    const int index = static_cast<int>(i + 1);
+    if (const auto* n = std::get_if<std::int64_t>(&binds[i])) {
+      q->bind_int(index, *n);
+    } else {
+      q->bind_text(index, std::get<std::string>(binds[i]));
+    }
+  }
+  return read_id_page<Coupon>(q, limit, [&q] { return read_coupon(q.stmt()); });
 }
 
 WriteOp<std::vector<Coupon>> CouponService::create(const Caller& caller, NewCoupons in) {

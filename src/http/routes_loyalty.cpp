@@ -154,6 +154,22 @@ void add_loyalty_routes(RouteTable& routes, Services& s) {
                             e.reply(201, {{"items", std::move(items)}});
                           });
                     }});
+  routes.push_back(
+      {"GET",
+       "/api/v1/coupons",
+       app::Permission::kLoyaltyRead,
+       {"q", "active", "customer_id", "cursor", "limit"},
+       BodyKind::kNone,
+       [&s](const std::shared_ptr<Exchange>& ex) {
+         app::CouponListParams p;
+         p.q = ex->query("q");
+         p.active = ex->query_bool("active");
+         if (auto c = ex->query_int("customer_id", 1, INT32_MAX)) p.customer_id = *c;
+         p.cursor = ex->query("cursor");
+         p.limit = ex->query_int("limit", 1, app::kMaxPageSize);
+         auto page = s.coupons.list(ex->caller(), p);
+         ex->reply(200, list_json(page, [](const app::Coupon& c) { return coupon_json(c); }));
+       }});
   routes.push_back({"GET",
                     "/api/v1/coupons/{code}",
                     app::Permission::kLoyaltyRead,

@@ -341,6 +341,66 @@ test("coupons: used at most their limit under parallel checkouts; expired, unkno
     for (const c of gen.body.items) assert.match(c.code, /^VIP-[2-9A-HJKMNP-Z]{8}$/);
   });
 
+test("coupons listed newest first: by code prefix in any case, usable now or not, for a customer, a page at a time",
+  async () => {
+    const id = addCustomer("Coupon Lister");
+    const hour = 3600000;
+    const now = Date.now();
+    const iso = (t) => new Date(t).toISOString();
+    const make = async (json) => {
+      const r = await post("/api/v1/coupons", { percent_off: 10, ...json });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body.items[0];
+    };
+    const live = await make({ code: "list-a1", customer_id: id, starts_at: iso(now - hour), ends_at: iso(now + hour) });
+    const expired = await make({ code: "LIST-B2", starts_at: iso(now - 2 * hour), ends_at: iso(now - hour) });
+    const later = await make({ code: "List-A3", starts_at: iso(now + hour), ends_at: iso(now + 2 * hour) });
+    const usedUp = await make({ code: "LIST-U4", max_uses: 1, starts_at: iso(now - hour), ends_at: iso(now + hour) });
+    await buy({ customer_id: id, coupon_code: "list-u4", lines: [{ product_id: tea.id, quantity: 1 }] });
+    const list = async (query) => {
+      const r = await s.request("GET", `/api/v1/coupons?${query}`, { token: admin });
+      assert.equal(r.status, 200, `${query}: ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    const codes = async (query) => (await list(query)).items.map((c) => c.code);
+
+    const all = await list("limit=500");
+    assert.deepEqual(all.items.slice(0, 4).map((c) => c.code), ["LIST-U4", "LIST-A3", "LIST-B2", "LIST-A1"]);
+    assert.ok(all.items.every((c, i) => i === 0 || c.id < all.items[i - 1].id), "newest first");
+    const first = all.items.find((c) => c.id === live.id);
+    assert.deepEqual(first, live);
+    assert.equal(all.items.find((c) => c.id === usedUp.id).uses, 1);
+    assert.deepEqual(await codes("q=list-"), ["LIST-U4", "LIST-A3", "LIST-B2", "LIST-A1"]);
+    assert.deepEqual(await codes("q=%20List-a%20"), ["LIST-A3", "LIST-A1"]);
+    assert.deepEqual(await codes("q=LIST-A1"), ["LIST-A1"]);
+    assert.deepEqual(await codes("q=LIST-Z"), []);
+    assert.deepEqual(await codes("q=list&active=true"), ["LIST-A1"]);
+    assert.deepEqual(await codes("q=list&active=false"), ["LIST-U4", "LIST-A3", "LIST-B2"]);
+    assert.deepEqual(await codes(`customer_id=${id}`), ["LIST-A1"]);
+    assert.deepEqual(await codes(`customer_id=${id}&active=false`), []);
+    assert.deepEqual(await codes("q="), (await list("")).items.map((c) => c.code));
+
+    const seen = [];
+    let cursor = null;
+    let pages = 0;
+    do {
+      const page = await list(`q=list&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      assert.ok(page.items.length <= 1);
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.next_cursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    assert.deepEqual(seen, [usedUp.id, later.id, expired.id, live.id]);
+
+    for (const [query, field] of [["active=yes", "active"], ["q=LIST_A", "q"], ["q=" + "A".repeat(33), "q"],
+      ["customer_id=x", "customer_id"], ["cursor=zz", "cursor"], ["limit=0", "limit"], ["limit=501", "limit"]]) {
+      const r = await s.request("GET", `/api/v1/coupons?${query}`, { token: admin });
+      assert.equal(r.status, 400, `${query}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.error.code, "invalid_argument");
+      assert.equal(r.body.error.field, field, query);
+    }
+  });
+
 test("promotions and price match: each discount on the order and its timeline entry", async () => {
   const id = addCustomer("Bargain");
   const now = Date.now();

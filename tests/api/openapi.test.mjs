@@ -702,6 +702,12 @@ test("real responses have documented statuses and match the documented schemas",
       ["/api/v1/coupons", { token: admin, body: big, headers: JSON_CT }, 413],
       ["/api/v1/coupons", { token: admin, body: "{}", headers: { "Content-Type": "text/plain" } }, 415],
     ],
+    "GET /api/v1/coupons": [
+      ["/api/v1/coupons?q=doc&active=false&limit=1", { token: analyst.token }, 200],
+      [`/api/v1/coupons?customer_id=${cust.id}&active=true`, { token: admin }, 200],
+      ["/api/v1/coupons?active=maybe", { token: admin }, 400],
+      ["/api/v1/coupons?q=no%20spaces", { token: admin }, 400],
+    ],
     "GET /api/v1/coupons/{code}": [
       ["/api/v1/coupons/doc-0", { token: admin }, 200],
       ["/api/v1/coupons/NONE-SUCH", { token: admin }, 404],

@@ -119,6 +119,7 @@ const TABLE = {
   "GET /api/v1/promotions/{id}": ALL,
   "DELETE /api/v1/promotions/{id}": ["admin", "manager"],
   "POST /api/v1/coupons": ["admin", "manager"],
+  "GET /api/v1/coupons": ALL,
   "GET /api/v1/coupons/{code}": ALL,
   "POST /api/v1/reviews": WRITERS,
   "GET /api/v1/reviews/{id}": ALL,
@@ -377,6 +378,8 @@ function plausible(key, role) {
       return { method: "POST", path: "/api/v1/coupons", ok: 201,
         json: { count: 1, percent_off: 5, starts_at: "2030-01-01T00:00:00Z",
           ends_at: "2030-01-02T00:00:00Z" } };
+    case "GET /api/v1/coupons":
+      return { method: "GET", path: "/api/v1/coupons?q=perm&limit=5", ok: 200 };
     case "GET /api/v1/coupons/{code}":
       return { method: "GET", path: "/api/v1/coupons/PERM-COUPON", ok: 200 };
     case "POST /api/v1/reviews":

@@ -583,6 +583,19 @@ test("loyalty: a coupon issued, points and the coupon redeemed on a sale at the 
   await page.fill("[data-test=coupon-lookup]", "UITEST-10");
   await page.press("[data-test=coupon-lookup]", "Enter");
   assert.equal(await page.locator("[data-test=coupon-uses]").innerText(), "1 of 1");
+  // The coupon list finds it by a prefix typed in any case, among those used up.
+  const couponRows = page.locator("[data-test=coupon-list] tbody tr");
+  await page.fill("[data-test=coupon-search]", "uitest");
+  await page.selectOption("[data-test=coupon-usable]", "false");
+  await page.waitForFunction(() => {
+    const rows = document.querySelectorAll("[data-test=coupon-list] tbody tr");
+    return rows.length === 1 && rows[0].textContent.includes("UITEST-10") && rows[0].textContent.includes("1 of 1");
+  });
+  await page.selectOption("[data-test=coupon-usable]", "true");
+  await page.locator("[data-test=coupons] .state-empty", { hasText: "No coupons" }).waitFor();
+  await page.fill("[data-test=coupon-search]", "");
+  await page.selectOption("[data-test=coupon-usable]", "");
+  await couponRows.first().waitFor();
 
   // A promotion: created, listed, ended after a confirm.
   const promos = page.locator("[data-test=promotions]");
