@@ -794,6 +794,32 @@ test("the 360 view lists a customer's returns with their products, newest first,
   await shot("customer-360-returns");
 });
 
+test("the 360 view pages through all of a customer's tickets", async () => {
+  const post = async (p, json) => {
+    const r = await s.request("POST", p, { token: adminToken, json });
+    assert.equal(r.status, 201, `${p}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const tia = await post("/api/v1/customers", { name: "Tia Tickets" });
+  for (let i = 1; i <= 12; i++) {
+    await post("/api/v1/tickets", { type: "inquiry", channel: "email", customer_id: tia.id, subject: `Question ${i}` });
+  }
+  const first = await s.request("GET", `/api/v1/tickets?customer=${tia.id}&limit=10`, { token: adminToken });
+  const second = await s.request("GET", `/api/v1/tickets?customer=${tia.id}&limit=10&cursor=${encodeURIComponent(first.body.next_cursor)}`, { token: adminToken });
+  assert.equal(second.body.items.length, 2);
+  await page.goto(`${s.url}/customers/${tia.id}`);
+  const rows = page.locator("section[aria-labelledby=tickets-h] tbody tr");
+  await rows.first().waitFor();
+  const ids = () => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelector("td").textContent)));
+  assert.deepEqual(await ids(), first.body.items.map((x) => x.id));
+  await page.click("[data-test=tickets-next]");
+  await page.waitForFunction((id) => Number(document.querySelector("section[aria-labelledby=tickets-h] tbody tr td")?.textContent) === id, second.body.items[0].id);
+  assert.deepEqual(await ids(), second.body.items.map((x) => x.id));
+  assert.equal(await page.locator("[data-test=tickets-next]").isDisabled(), true);
+  await page.click("section[aria-labelledby=tickets-h] .pager button:first-child");
+  await page.waitForFunction((id) => Number(document.querySelector("section[aria-labelledby=tickets-h] tbody tr td")?.textContent) === id, first.body.items[0].id);
+});
+
 test("markup in customer-entered text is shown as text, never run", async () => {
   await page.goto(`${s.url}/customers/${xss.id}`);
   const h1 = page.locator("[data-test=customer-name]");
