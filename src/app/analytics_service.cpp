@@ -1054,10 +1054,16 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
                                     {"gamma", finite_or_null(se.gamma)}}},
                                   {"log_likelihood", gg->log_likelihood},
                                   {"converged", gg->convergence.converged},
+                                  {"homogeneous_spend", gg->homogeneous_spend},
+                                  {"message", gg->convergence.message},
                                   {"iterations", gg->convergence.iterations},
                                   {"customers", gg->customers},
                                   {"skipped_nonpositive", gg->skipped_nonpositive}};
-        if (!gg->convergence.converged || !(gg->parameters.q > 1)) gg.reset();
+        // The limit of a fit without spend heterogeneity still scores (everyone's expected
+        // spend is the mean); a fit that stopped otherwise does not.
+        if (!(gg->convergence.converged || gg->homogeneous_spend) || !(gg->parameters.q > 1)) {
+          gg.reset();
+        }
       } catch (const Error& e) {
         results["gamma_gamma"] = {{"error", e.what()}};
       }

@@ -325,6 +325,7 @@ void run_clv(const AnalyzeOptions& o) {
                     {"gamma", json_num(gg.standard_errors.gamma)}}},
                   {"log_likelihood", gg.log_likelihood},
                   {"converged", gg.convergence.converged},
+                  {"homogeneous_spend", gg.homogeneous_spend},
                   {"customers", gg.customers},
                   {"skipped_nonpositive", gg.skipped_nonpositive}}},
                 {"clv",
@@ -361,7 +362,9 @@ void run_clv(const AnalyzeOptions& o) {
         gg.skipped_nonpositive
             ? (" (" + std::to_string(gg.skipped_nonpositive) + " with m <= 0 skipped)").c_str()
             : "",
-        gg.convergence.converged ? "converged" : "NOT CONVERGED");
+        gg.convergence.converged ? "converged"
+        : gg.homogeneous_spend   ? "no spend heterogeneity: limit model (everyone's mean)"
+                                 : "NOT CONVERGED");
     if (holdout) {
       std::printf("holdout to %s (%s %s): forecast %.1f transactions, actual %.0f (%+.1f%%)\n",
                   app::format_day(*d.options.holdout_end).c_str(),

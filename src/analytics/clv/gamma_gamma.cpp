@@ -171,6 +171,29 @@ GammaGammaFit GammaGammaModel::fit(std::span<const CustomerSummary> customers,
   fit.log_likelihood = result.at_parameters.value;
   fit.convergence = result.convergence;
   fit.customers = xs.size();
+  // Ran off along q, gamma -> infinity with p in range: E[spend | x, m] = (gamma + m x) p /
+  // (p x + q - 1) tends to p gamma / q for every customer, and in that limit the maximum
+  // likelihood value of p gamma / q is the transaction-weighted mean of m (the spend rate is
+  // common, x m ~ Gamma(p x, rate), whose rate estimate is p sum(x) / sum(x m) for any p). So
+  // the limit is represented exactly by the last q with gamma set to match that mean.
+  const double p_bound = std::exp(options.newton.max_abs_log_parameter);
+  if (!fit.convergence.converged && fit.parameters.q > 1e4 && fit.parameters.gamma > 1e4 &&
+      fit.parameters.p > 1 / p_bound && fit.parameters.p < p_bound) {
+    double sum_x = 0, sum_xm = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      sum_x += xs[i];
+      sum_xm += xs[i] * ms[i];
+    }
+    fit.homogeneous_spend = true;
+    fit.parameters.gamma = fit.parameters.q * (sum_xm / sum_x) / fit.parameters.p;
+    fit.log_likelihood = evaluate_gamma_gamma(fit.parameters, xs, ms, groups).value;
+    fit.convergence.message =
+        "q and gamma grow together without bound: the customers' mean spends vary no more than "
+        "single transactions do; the limit model is used (every customer's expected spend is "
+        "the transaction-weighted mean repeat value)";
+    fit.standard_errors = {kNaN, kNaN, kNaN};
+    return fit;
+  }
   Eigen::Vector3d se = Eigen::Vector3d::Constant(kNaN);
   Eigen::LLT<Eigen::MatrixXd> llt(-result.at_parameters.hessian);
   if (llt.info() == Eigen::Success) {

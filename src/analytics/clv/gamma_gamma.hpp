@@ -40,6 +40,13 @@ struct GammaGammaFit {
   Convergence convergence;
   std::size_t customers = 0;            // repeat customers used
   std::size_t skipped_nonpositive = 0;  // repeat customers with m <= 0 left out (when told)
+  // True when the fit ran off with q and gamma growing together (convergence.converged is
+  // false): the customers' mean spends vary no more than single transactions do, the mixing
+  // distribution of the spend rate collapses to a point, and the likelihood's supremum is the
+  // limit model in which every customer's expected spend is the transaction-weighted mean
+  // repeat value. `parameters` then represent that limit (q large, gamma = q * mean / p), usable
+  // for scoring; the standard errors are NaN.
+  bool homogeneous_spend = false;
 };
 
 class GammaGammaModel {

@@ -110,11 +110,12 @@ TEST(GammaGamma, ExpectedSpendShrinksTowardThePopulationMean) {
   EXPECT_TRUE(std::isnan(GammaGammaModel({1, 0.5, 1}).expected_average_spend(1, 1)));
 }
 
-TEST(GammaGamma, StopsEarlyWhenEveryoneSpendsAlike) {
+TEST(GammaGamma, StopsEarlyWhenEveryoneSpendsAlikeAndUsesTheLimitModel) {
   // Every customer's transactions come from one Gamma(4, 10) (no spread of mean spend between
   // customers): the likelihood rises towards q, gamma -> infinity with q / gamma fixed. The fit
-  // must say so, and stop as soon as a parameter leaves the bounds instead of walking on for
-  // all its iterations.
+  // must say so, stop as soon as a parameter leaves the bounds instead of walking on for all
+  // its iterations, and hand over the limit model: everyone's expected spend is the
+  // transaction-weighted mean (so a store like this still gets CLVs).
   std::mt19937 rng(11);
   std::gamma_distribution<double> spend(4, 10);
   std::vector<CustomerSummary> c(20'000);
@@ -127,9 +128,40 @@ TEST(GammaGamma, StopsEarlyWhenEveryoneSpendsAlike) {
   }
   const GammaGammaFit fit = GammaGammaModel::fit(c);
   EXPECT_FALSE(fit.convergence.converged);
-  EXPECT_NE(fit.convergence.message.find("no interior maximum"), std::string::npos)
+  EXPECT_TRUE(fit.homogeneous_spend);
+  EXPECT_NE(fit.convergence.message.find("limit model"), std::string::npos)
       << fit.convergence.message;
   EXPECT_LT(fit.convergence.iterations, 60) << fit.convergence.iterations;
+  double sum_x = 0, sum_xm = 0;
+  for (const auto& s : c) {
+    sum_x += s.frequency;
+    sum_xm += s.frequency * s.monetary;
+  }
+  const GammaGammaModel model(fit.parameters);
+  for (std::size_t i : {0u, 1u, 5u, 777u}) {
+    EXPECT_NEAR(model.expected_average_spend(c[i].frequency, c[i].monetary), sum_xm / sum_x,
+                1e-3 * sum_xm / sum_x)
+        << i;
+  }
+  EXPECT_NEAR(sum_xm / sum_x, 40.0, 0.5);  // the generating mean, 4 x 10
+}
+
+TEST(GammaGamma, AFitWithSpreadIsNotTakenForTheLimit) {
+  // Spend rates that vary between customers: an interior maximum, not the homogeneous limit.
+  std::mt19937 rng(5);
+  std::gamma_distribution<double> rate(6, 1.0 / 15);  // spend rates vary between customers
+  std::vector<CustomerSummary> c(5'000);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    std::gamma_distribution<double> spend(3, 1.0 / rate(rng));
+    c[i].customer = static_cast<std::int64_t>(i);
+    c[i].frequency = 1 + static_cast<std::int32_t>(i % 4);
+    double sum = 0;
+    for (int k = 0; k < c[i].frequency; ++k) sum += spend(rng);
+    c[i].monetary = sum / c[i].frequency;
+  }
+  const GammaGammaFit fit = GammaGammaModel::fit(c);
+  EXPECT_TRUE(fit.convergence.converged) << fit.convergence.message;
+  EXPECT_FALSE(fit.homogeneous_spend);
 }
 
 TEST(GammaGamma, RecoversSimulatedParameters) {
