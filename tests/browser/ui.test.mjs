@@ -610,6 +610,26 @@ test("loyalty: a coupon issued, points and the coupon redeemed on a sale at the 
   await row.locator("text=Ended").waitFor();
   const listed = (await s.request("GET", "/api/v1/promotions?limit=50", { token: adminToken })).body.items.find((x) => x.name === "UI basket week");
   assert.equal(listed.active, false);
+
+  // A product promotion names its product by SKU (suggested while typing): an unknown SKU is
+  // refused at the field, the right one is stored as that product's id.
+  await page.fill("#pr-name", "UI kettle days");
+  await page.selectOption("#pr-scope", "product");
+  await page.fill("#pr-percent", "10");
+  await page.fill("[data-test=promotion-product]", "NO-SUCH-SKU");
+  await page.click("[data-test=promotion-create]");
+  await promos.locator("#pr-product-error, .field-error", { hasText: "NO-SUCH-SKU" }).first().waitFor();
+  await page.fill("[data-test=promotion-product]", "UI-KET");
+  await promos.locator("#pr-product-matches option[value='UI-KETTLE']").waitFor({ state: "attached" });
+  await page.fill("[data-test=promotion-product]", "UI-KETTLE");
+  await page.click("[data-test=promotion-create]");
+  await promos.locator("tbody tr", { hasText: "UI kettle days" }).waitFor();
+  const kettle = (await s.request("GET", "/api/v1/promotions?limit=50", { token: adminToken })).body.items.find((x) => x.name === "UI kettle days");
+  assert.equal(kettle.product_id, product.id);
+  // A category promotion is chosen by the category's name.
+  await page.selectOption("#pr-scope", "category");
+  const choices = await promos.locator("[data-test=promotion-category] option").allInnerTexts();
+  assert.ok(choices.length > 1, "the catalogue's categories are offered");
   await shot("loyalty-redeem");
 });
 
