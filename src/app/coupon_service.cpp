@@ -2,7 +2,6 @@
 
 #include <random>
 #include <unordered_set>
-#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -83,17 +82,12 @@ Page<Coupon> CouponService::list(const Caller& caller, const CouponListParams& p
   if (p.q) {
     prefix = trim(*p.q);
     if (prefix.size() > 32) throw_invalid("q", "a code prefix is at most 32 characters");
-    for (char& ch : prefix) {
-      if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-      if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-')) {
-        throw_invalid("q", "a code prefix holds only letters, digits or '-'");
-      }
-    }
+    prefix = upper_coupon_chars("q", prefix, "a code prefix holds only letters, digits or '-'");
   }
   // Constant pieces chosen by the filters present (a small fixed set of statements). The prefix
   // is a range [prefix, prefix with its last character + 1) on the unique code index.
   std::string sql = std::string("SELECT ") + kCouponColumns + " FROM coupons WHERE 1 = 1";
-  std::vector<std::variant<std::int64_t, std::string>> binds;
+  std::vector<store::SqlValue> binds;
   if (!prefix.empty()) {
     std::string upper = prefix;
     upper.back() = static_cast<char>(upper.back() + 1);
@@ -118,15 +112,7 @@ Page<Coupon> CouponService::list(const Caller& caller, const CouponListParams& p
   }
   sql += " ORDER BY id DESC LIMIT ?";
   binds.emplace_back(std::int64_t{limit + 1});
-  store::Query q(db_.reader(), sql);
-  for (std::size_t i = 0; i < binds.size(); ++i) {
-    const int index = static_cast<int>(i + 1);
-    if (const auto* n = std::get_if<std::int64_t>(&binds[i])) {
-      q->bind_int(index, *n);
-    } else {
-      q->bind_text(index, std::get<std::string>(binds[i]));
-    }
-  }
+  store::Query q(db_.reader(), sql, binds);
   return read_id_page<Coupon>(q, limit, [&q] { return read_coupon(q.stmt()); });
 }
 

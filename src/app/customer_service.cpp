@@ -4,7 +4,6 @@
 #include <array>
 #include <set>
 #include <utility>
-#include <variant>
 
 #include <fmt/format.h>
 
@@ -266,32 +265,7 @@ TimelineEntry read_entry(store::Statement& s) {
 
 // ---- dynamic queries (identifiers from allow-lists only; values always bound) ----
 
-using Param = std::variant<std::int64_t, std::string, double>;
-
-class BoundQuery {
- public:
-  BoundQuery(store::Connection& conn, const std::string& sql, const std::vector<Param>& params)
-      : stmt_(conn.prepare(sql)) {
-    int i = 1;
-    for (const auto& p : params) {
-      if (const auto* n = std::get_if<std::int64_t>(&p)) {
-        stmt_.bind_int(i++, *n);
-      } else if (const auto* d = std::get_if<double>(&p)) {
-        stmt_.bind_double(i++, *d);
-      } else {
-        stmt_.bind_text(i++, std::get<std::string>(p));
-      }
-    }
-  }
-  ~BoundQuery() { stmt_.reset(); }
-  BoundQuery(const BoundQuery&) = delete;
-  BoundQuery& operator=(const BoundQuery&) = delete;
-  bool step() { return stmt_.step(); }
-  store::Statement& stmt() { return stmt_; }
-
- private:
-  store::Statement& stmt_;
-};
+using Param = store::SqlValue;
 
 // ---- validation ----
 
@@ -643,7 +617,7 @@ std::vector<TimelineEntry> latest_entries(
   sql += " ORDER BY at DESC, id DESC LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(limit));
   std::vector<TimelineEntry> out;
-  BoundQuery q(conn, sql, params);
+  store::Query q(conn, sql, params);
   while (q.step()) out.push_back(read_entry(q.stmt()));
   return out;
 }
@@ -968,7 +942,7 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
                           " WHERE " + where + " ORDER BY " + order + " LIMIT ?";
   Page<Customer> page;
   {
-    BoundQuery q(conn, sql, params);
+    store::Query q(conn, sql, params);
     while (q.step()) {
       if (static_cast<int>(page.items.size()) == limit) {
         const Customer& last = page.items.back();

@@ -3,7 +3,6 @@
 #include <array>
 #include <map>
 #include <unordered_map>
-#include <variant>
 
 #include "app/audit_log.hpp"
 #include "app/bulk_errors.hpp"
@@ -206,7 +205,7 @@ Page<Product> ProductService::list(const Caller& caller, const ProductListParams
                   "must be one of id, sku, name, price_minor, created_at, updated_at (with '-' "
                   "in front for descending)");
   }
-  using Param = std::variant<std::int64_t, std::string>;
+  using Param = store::SqlValue;
   std::vector<Param> binds;
   std::string sql;
   // Every piece of SQL below is a constant chosen by which filters are present, so the set of
@@ -268,15 +267,7 @@ Page<Product> ProductService::list(const Caller& caller, const ProductListParams
   auto& conn = db_.reader();
   Page<Product> page;
   {
-    store::Query q(conn, sql);
-    for (std::size_t i = 0; i < binds.size(); ++i) {
-      const int index = static_cast<int>(i + 1);
-      if (const auto* n = std::get_if<std::int64_t>(&binds[i])) {
-        q->bind_int(index, *n);
-      } else {
-        q->bind_text(index, std::get<std::string>(binds[i]));
-      }
-    }
+    store::Query q(conn, sql, binds);
     while (q.step()) {
       if (static_cast<int>(page.items.size()) == limit) {
         const Product& last = page.items.back();

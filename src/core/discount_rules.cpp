@@ -153,18 +153,23 @@ std::int64_t coupon_discount(const CouponTerms& c, std::int64_t total_minor) {
   return promotion_discount(as_rule, total_minor, 1);
 }
 
-std::string check_coupon_code(std::string_view field, std::string_view code) {
+std::string upper_coupon_chars(std::string_view field, std::string_view text,
+                               std::string_view message) {
   std::string out;
-  for (char ch : code) {
+  for (char ch : text) {
     if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
     if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-')) {
-      throw_invalid(std::string(field), "a coupon code is 4-32 letters, digits or '-'");
+      throw_invalid(std::string(field), std::string(message));
     }
     out.push_back(ch);
   }
-  if (out.size() < 4 || out.size() > 32) {
-    throw_invalid(std::string(field), "a coupon code is 4-32 letters, digits or '-'");
-  }
+  return out;
+}
+
+std::string check_coupon_code(std::string_view field, std::string_view code) {
+  constexpr std::string_view kRule = "a coupon code is 4-32 letters, digits or '-'";
+  std::string out = upper_coupon_chars(field, code, kRule);
+  if (out.size() < 4 || out.size() > 32) throw_invalid(std::string(field), std::string(kRule));
   return out;
 }
 

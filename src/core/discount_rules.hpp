@@ -93,5 +93,9 @@ void check_coupon_usable(std::string_view field, const CouponTerms& c, TimeMs no
 std::int64_t coupon_discount(const CouponTerms& c, std::int64_t total_minor);
 // Coupon codes: 4-32 of A-Z, 0-9 and '-', compared in upper case. Returns the normal form.
 std::string check_coupon_code(std::string_view field, std::string_view code);
+// The characters of a code (or of a prefix of one) in upper case; throws invalid_argument on
+// `field` with `message` at any that is not a letter, digit or '-'.
+std::string upper_coupon_chars(std::string_view field, std::string_view text,
+                               std::string_view message);
 
 }  // namespace rapport

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <typeindex>
 #include <unordered_map>
+#include <variant>
+#include <vector>
 
 namespace rapport::store {
 
@@ -89,6 +91,10 @@ class Connection {
   std::unordered_map<std::type_index, std::shared_ptr<void>> caches_;
 };
 
+// A value of a query whose SQL text is put together from the filters present (the lists'
+// queries): the values are collected in order beside the text and bound 1..n.
+using SqlValue = std::variant<std::int64_t, double, std::string>;
+
 // A statement in use for one query: binds the arguments, resets the statement on scope exit so
 // the cached statement is ready for the next caller.
 class Query {
@@ -97,6 +103,12 @@ class Query {
   Query(Connection& conn, std::string_view sql, const Args&... args) : stmt_(conn.prepare(sql)) {
     int i = 1;
     (bind_one(i++, args), ...);
+  }
+  // The values collected for a statement built piece by piece, bound in order.
+  Query(Connection& conn, std::string_view sql, const std::vector<SqlValue>& values)
+      : stmt_(conn.prepare(sql)) {
+    int i = 1;
+    for (const SqlValue& v : values) std::visit([&](const auto& x) { bind_one(i++, x); }, v);
   }
   ~Query() { stmt_.reset(); }
   Query(const Query&) = delete;
