@@ -57,10 +57,10 @@ void Writer::complete_loop() {
   }
 }
 
-void Writer::submit(Job job, Done done) {
+void Writer::submit(Job job, Done done, Mode mode) {
   {
     std::lock_guard lock(mu_);
-    queue_.push_back(Item{std::move(job), std::move(done)});
+    queue_.push_back(Item{std::move(job), std::move(done), mode});
   }
   cv_.notify_one();
 }
@@ -86,7 +86,10 @@ void Writer::loop() {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && group.size() < max_group_) {
+      // A bulk load runs alone: the grouped jobs before it go first, those after it next.
+      while (!queue_.empty() && group.size() < max_group_ &&
+             (group.empty() ||
+              (group.front().mode == Mode::kGrouped && queue_.front().mode == Mode::kGrouped))) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -101,7 +104,14 @@ void Writer::loop() {
     // tens of MB and a memcpy of each page, and it kept the journals of the batch's multi-row
     // statements from being truncated as they ended.
     const bool alone = group.size() == 1;
+    const bool bulk = group.front().mode == Mode::kBulkLoad;
     try {
+      if (bulk || fk_off_) {
+        // Off for a bulk load; back on for a group after a bulk load whose restore failed (this
+        // group then fails rather than run unchecked).
+        conn_->exec(bulk ? "PRAGMA foreign_keys=OFF" : "PRAGMA foreign_keys=ON");
+        fk_off_ = bulk;
+      }
       conn_->begin(true);
       for (std::size_t i = 0; i < group.size() && alone; ++i) {
         job_hooks.clear();
@@ -144,6 +154,13 @@ void Writer::loop() {
       try {
         conn_->rollback();
       } catch (...) {  // NOLINT(bugprone-empty-catch): the group's error is what we report
+      }
+    }
+    if (fk_off_) {
+      try {
+        conn_->exec("PRAGMA foreign_keys=ON");
+        fk_off_ = false;
+      } catch (...) {  // NOLINT(bugprone-empty-catch): retried before the next group (above)
       }
     }
     for (auto& h : group_hooks) {

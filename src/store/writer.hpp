@@ -37,11 +37,18 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  void submit(Job job, Done done);
+  // How a job runs. kGrouped: with whatever else is waiting, in one transaction. kBulkLoad: alone
+  // in its transaction and with SQLite's foreign key checks off, for bulk loads whose every
+  // reference is one the job itself has just inserted or looked up in the same transaction (the
+  // importer: order lines of the orders it inserts, products and customers it finds or creates).
+  // A 1M-line invoice import spent a fifth of its time in those checks (2.85 s with, 2.30 s
+  // without); SQLite cannot switch them off inside a transaction, hence a mode of the job.
+  enum class Mode { kGrouped, kBulkLoad };
+  void submit(Job job, Done done, Mode mode = Mode::kGrouped);
 
   // Runs a job and waits for its commit; rethrows its error. For the CLI and tests.
   template <typename F>
-  auto run(F&& f) -> decltype(f(std::declval<Connection&>())) {
+  auto run(F&& f, Mode mode = Mode::kGrouped) -> decltype(f(std::declval<Connection&>())) {
     using R = decltype(f(std::declval<Connection&>()));
     auto promise = std::make_shared<std::promise<R>>();
     auto fut = promise->get_future();
@@ -53,7 +60,8 @@ class Writer {
                } else {
                  promise->set_value();
                }
-             });
+             },
+             mode);
       fut.get();
     } else {
       auto result = std::make_shared<std::optional<R>>();
@@ -64,7 +72,8 @@ class Writer {
                } else {
                  promise->set_value(std::move(**result));
                }
-             });
+             },
+             mode);
       return fut.get();
     }
   }
@@ -79,6 +88,7 @@ class Writer {
   struct Item {
     Job job;
     Done done;
+    Mode mode = Mode::kGrouped;
   };
   void loop();
 
@@ -88,6 +98,7 @@ class Writer {
   std::condition_variable cv_;
   std::deque<Item> queue_;
   bool stopping_ = false;
+  bool fk_off_ = false;  // foreign key checks are off (a bulk load ran); writer thread only
   std::uint64_t commits_ = 0;
   std::uint64_t jobs_ = 0;
 

@@ -261,97 +261,101 @@ ImportSummary Importer::run(const ImportOptions& o, std::istream& in, std::uint6
 
   try {
     while (!eof) {
-      db_.writer().run([&](store::Connection& conn) {
-        ImportCounts c = counts;
-        ImportContext ctx{conn, caller_, c, id, o.file, 0};
-        std::size_t rows = 0;
-        std::size_t end_line = 0;
-        std::uint64_t end = 0;
-        bool any = false;
-        for (;;) {
-          if (!pending) {
-            if (!reader.next(rec)) {
-              eof = true;
-              break;
-            }
-            ++result.rows_read;
-            if ((result.rows_read & 1023) == 0) progress(false);
-            try {
-              if (!rec.error.empty()) throw RowInvalid{rec.error};
-              mapper->parse(rec);
-            } catch (const RowInvalid& bad) {
-              if (!o.skip_invalid) {
-                throw Error(ErrorCode::kInvalidArgument, bad.reason,
-                            o.file + ":" + std::to_string(rec.line));
+      db_.writer().run(
+          [&](store::Connection& conn) {
+            ImportCounts c = counts;
+            ImportContext ctx{conn, caller_, c, id, o.file, 0};
+            std::size_t rows = 0;
+            std::size_t end_line = 0;
+            std::uint64_t end = 0;
+            bool any = false;
+            for (;;) {
+              if (!pending) {
+                if (!reader.next(rec)) {
+                  eof = true;
+                  break;
+                }
+                ++result.rows_read;
+                if ((result.rows_read & 1023) == 0) progress(false);
+                try {
+                  if (!rec.error.empty()) throw RowInvalid{rec.error};
+                  mapper->parse(rec);
+                } catch (const RowInvalid& bad) {
+                  if (!o.skip_invalid) {
+                    throw Error(ErrorCode::kInvalidArgument, bad.reason,
+                                o.file + ":" + std::to_string(rec.line));
+                  }
+                  ++c.rejected;
+                  if (rejects.is_open()) {
+                    rejects << rec.line << ',' << csv_quote(bad.reason) << ',' << csv_quote(rec.raw)
+                            << '\n';
+                  } else {
+                    upload_rejects.push_back("line " + std::to_string(rec.line) + ": " +
+                                             bad.reason);
+                  }
+                  end_line = rec.end_line;
+                  end = rec.end;
+                  any = true;
+                  continue;
+                }
+                pending = true;
               }
-              ++c.rejected;
-              if (rejects.is_open()) {
-                rejects << rec.line << ',' << csv_quote(bad.reason) << ',' << csv_quote(rec.raw)
-                        << '\n';
-              } else {
-                upload_rejects.push_back("line " + std::to_string(rec.line) + ": " + bad.reason);
+              if (rows >= batch && mapper->boundary())
+                break;  // the pending row opens the next batch
+              ctx.line = rec.line;
+              try {
+                mapper->write(ctx);
+              } catch (const RowInvalid& bad) {
+                if (!o.skip_invalid) {
+                  throw Error(ErrorCode::kInvalidArgument, bad.reason,
+                              o.file + ":" + std::to_string(rec.line));
+                }
+                ++c.rejected;
+                if (rejects.is_open()) {
+                  rejects << rec.line << ',' << csv_quote(bad.reason) << ',' << csv_quote(rec.raw)
+                          << '\n';
+                } else {
+                  upload_rejects.push_back("line " + std::to_string(rec.line) + ": " + bad.reason);
+                }
               }
+              pending = false;
+              ++rows;
+              any = true;
               end_line = rec.end_line;
               end = rec.end;
-              any = true;
-              continue;
             }
-            pending = true;
-          }
-          if (rows >= batch && mapper->boundary()) break;  // the pending row opens the next batch
-          ctx.line = rec.line;
-          try {
-            mapper->write(ctx);
-          } catch (const RowInvalid& bad) {
-            if (!o.skip_invalid) {
-              throw Error(ErrorCode::kInvalidArgument, bad.reason,
-                          o.file + ":" + std::to_string(rec.line));
-            }
-            ++c.rejected;
+            // The open invoice is written with this batch: the checkpoint covers its lines.
+            mapper->flush(ctx);
             if (rejects.is_open()) {
-              rejects << rec.line << ',' << csv_quote(bad.reason) << ',' << csv_quote(rec.raw)
-                      << '\n';
-            } else {
-              upload_rejects.push_back("line " + std::to_string(rec.line) + ": " + bad.reason);
+              rejects.flush();
+              if (!rejects)
+                throw Error(ErrorCode::kUnavailable, "writing rejects failed", o.reject_file);
+              reject_bytes = static_cast<std::uint64_t>(rejects.tellp());
             }
-          }
-          pending = false;
-          ++rows;
-          any = true;
-          end_line = rec.end_line;
-          end = rec.end;
-        }
-        // The open invoice is written with this batch: the checkpoint covers its lines.
-        mapper->flush(ctx);
-        if (rejects.is_open()) {
-          rejects.flush();
-          if (!rejects)
-            throw Error(ErrorCode::kUnavailable, "writing rejects failed", o.reject_file);
-          reject_bytes = static_cast<std::uint64_t>(rejects.tellp());
-        }
-        if (any) {
-          store::execute(conn,
-                         "UPDATE imports SET line = ?, byte_offset = ?, created = ?, updated = ?, "
-                         "rejected = ?, reject_bytes = ? WHERE id = ?",
-                         static_cast<std::int64_t>(end_line), static_cast<std::int64_t>(end),
-                         c.created, c.updated, c.rejected, static_cast<std::int64_t>(reject_bytes),
-                         id);
-          record_audit(conn, caller_, "import", "import", std::to_string(id), nullptr,
-                       {{"kind", kind},
-                        {"file", label},
-                        {"to_line", end_line},
-                        {"created", c.created - counts.created},
-                        {"updated", c.updated - counts.updated},
-                        {"rejected", c.rejected - counts.rejected}});
-        }
-        if (eof) {
-          store::execute(conn,
-                         "UPDATE imports SET status = 'done', finished_at = ?, error = NULL "
-                         "WHERE id = ?",
-                         now_ms(), id);
-        }
-        counts = c;
-      });
+            if (any) {
+              store::execute(
+                  conn,
+                  "UPDATE imports SET line = ?, byte_offset = ?, created = ?, updated = ?, "
+                  "rejected = ?, reject_bytes = ? WHERE id = ?",
+                  static_cast<std::int64_t>(end_line), static_cast<std::int64_t>(end), c.created,
+                  c.updated, c.rejected, static_cast<std::int64_t>(reject_bytes), id);
+              record_audit(conn, caller_, "import", "import", std::to_string(id), nullptr,
+                           {{"kind", kind},
+                            {"file", label},
+                            {"to_line", end_line},
+                            {"created", c.created - counts.created},
+                            {"updated", c.updated - counts.updated},
+                            {"rejected", c.rejected - counts.rejected}});
+            }
+            if (eof) {
+              store::execute(conn,
+                             "UPDATE imports SET status = 'done', finished_at = ?, error = NULL "
+                             "WHERE id = ?",
+                             now_ms(), id);
+            }
+            counts = c;
+          },
+          store::Writer::Mode::kBulkLoad);
     }
   } catch (const Error& e) {
     mapper->reset_caches();

@@ -27,7 +27,10 @@
 // bulk load, and the rows carry the import through their timeline entries.
 //
 // Thread-safety: an Importer runs on the calling thread and writes through db.writer() (each
-// batch one writer job), so it can run inside the server beside other writes.
+// batch one writer job), so it can run inside the server beside other writes. A batch is a
+// bulk-load job (store::Writer::Mode::kBulkLoad: a transaction of its own, SQLite's foreign key
+// checks off): every reference it writes is to a row it has just inserted or looked up in the
+// same transaction (tests check the store with PRAGMA foreign_key_check after each import).
 // Requires Permission::kImport (forbidden otherwise).
 #include <cstdint>
 #include <functional>

@@ -931,6 +931,17 @@ DROP INDEX loyalty_ledger_expiry;
 CREATE INDEX loyalty_ledger_expiry ON loyalty_ledger (expires_at, customer_id)
   WHERE expires_at IS NOT NULL;
 )sql"},
+    {11, "orders: no index of order lines by product", R"sql(
+-- Nothing reads order lines by product: a customer's purchases of a product are found through
+-- the customer's orders (orders_customer_placed, then order_lines_order), the basket analysis
+-- and the analytics refresh scan the table, and "bought together" comes from the basket rules.
+-- The index only served the foreign key's check when a product row is deleted, and products
+-- are never deleted (they are deactivated). Its upkeep was the most expensive part of writing
+-- an order line: its entries arrive in random order, each insert a walk from the root through
+-- pages not in the CPU cache. Measured on an import of 1M invoice lines into an empty store:
+-- 5.0 s with it, 2.9 s without.
+DROP INDEX order_lines_product;
+)sql"},
 };
 
 void ensure_version_table(Connection& conn) {

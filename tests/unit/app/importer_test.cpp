@@ -36,6 +36,11 @@ class ImporterTest : public ::testing::Test {
     db_path_ = (dir_ / "t.db").string();
   }
   void TearDown() override {
+    // Import batches run without SQLite's foreign key checks (Writer::Mode::kBulkLoad): every
+    // reference they write must still hold.
+    if (db_) {
+      EXPECT_EQ(scalar("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    }
     db_.reset();
     fs::remove_all(dir_);
   }

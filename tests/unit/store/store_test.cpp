@@ -6,6 +6,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -176,6 +179,49 @@ TEST_F(TempDb, TheWalIsCheckpointedIntoTheDatabaseFileOffTheWriterThread) {
   }
   EXPECT_GE(std::filesystem::file_size(path_), 4'000'000u);
   EXPECT_EQ(scalar(db.reader(), "SELECT count(*) FROM big"), 3000);
+}
+
+// A bulk load runs alone with foreign key checks off; every other job, before or after it and
+// after a failed one, has them on.
+TEST_F(TempDb, ABulkLoadRunsAloneWithoutForeignKeyChecksAndOnlyIt) {
+  Database db(path_);
+  db.writer().run([](Connection& c) {
+    c.exec("CREATE TABLE p (id INTEGER PRIMARY KEY)");
+    c.exec("CREATE TABLE ch (p INTEGER REFERENCES p (id))");
+  });
+  auto fk = [](Connection& c) { return scalar(c, "PRAGMA foreign_keys"); };
+  EXPECT_EQ(db.writer().run(fk), 1);
+  EXPECT_EQ(db.writer().run(fk, Writer::Mode::kBulkLoad), 0);
+  EXPECT_EQ(db.writer().run(fk), 1);
+  // Checks are really off in the bulk job (a dangling reference goes in) and on after it.
+  db.writer().run([](Connection& c) { execute(c, "INSERT INTO ch (p) VALUES (7)"); },
+                  Writer::Mode::kBulkLoad);
+  EXPECT_THROW(db.writer().run([](Connection& c) { execute(c, "INSERT INTO ch (p) VALUES (8)"); }),
+               Error);
+  EXPECT_THROW(db.writer().run([](Connection& c) { c.exec("SELECT * FROM no_such_table"); },
+                               Writer::Mode::kBulkLoad),
+               Error);
+  EXPECT_EQ(db.writer().run(fk), 1);
+  // Submitted among grouped jobs, it still runs in a transaction of its own, in queue order.
+  std::vector<int> order;
+  std::mutex mu;
+  std::vector<std::future<void>> done;
+  auto job = [&](int i, Writer::Mode mode) {
+    auto pr = std::make_shared<std::promise<void>>();
+    done.push_back(pr->get_future());
+    db.writer().submit(
+        [&, i](Connection& c) {
+          std::lock_guard lock(mu);
+          order.push_back(i * 10 + static_cast<int>(scalar(c, "PRAGMA foreign_keys")));
+        },
+        [pr](std::exception_ptr) { pr->set_value(); }, mode);
+  };
+  for (int i = 0; i < 3; ++i) job(i, Writer::Mode::kGrouped);
+  job(3, Writer::Mode::kBulkLoad);
+  for (int i = 4; i < 6; ++i) job(i, Writer::Mode::kGrouped);
+  for (auto& f : done) f.get();
+  EXPECT_EQ(order, (std::vector<int>{1, 11, 21, 30, 41, 51}));
+  EXPECT_EQ(scalar(db.reader(), "SELECT count(*) FROM ch"), 1);
 }
 
 TEST_F(TempDb, WriterReportsTheJobsError) {
