@@ -1,5 +1,7 @@
 #include "store/database.hpp"
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <thread>
 #include <unordered_map>
@@ -20,7 +22,10 @@ std::atomic<std::uint64_t> next_database_id{1};
 class Checkpointer {
  public:
   explicit Checkpointer(std::string path, bool synchronous_full)
-      : path_(std::move(path)), synchronous_full_(synchronous_full), thread_([this] { loop(); }) {}
+      : path_(std::move(path)), synchronous_full_(synchronous_full), thread_([this] {
+          pthread_setname_np(pthread_self(), "rapport-ckpt");
+          loop();
+        }) {}
   ~Checkpointer() {
     {
       std::lock_guard lock(mu_);

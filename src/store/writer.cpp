@@ -1,5 +1,7 @@
 #include "store/writer.hpp"
 
+#include <pthread.h>
+
 #include <vector>
 
 namespace rapport::store {
@@ -20,8 +22,14 @@ void after_commit(std::function<void()> fn) {
 Writer::Writer(std::unique_ptr<Connection> conn, std::size_t max_group)
     : conn_(std::move(conn)),
       max_group_(max_group),
-      completer_([this] { complete_loop(); }),
-      thread_([this] { loop(); }) {}
+      completer_([this] {
+        pthread_setname_np(pthread_self(), "rapport-done");
+        complete_loop();
+      }),
+      thread_([this] {
+        pthread_setname_np(pthread_self(), "rapport-writer");
+        loop();
+      }) {}
 
 Writer::~Writer() {
   {
