@@ -820,8 +820,11 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
   std::exception_ptr basket_error;
   std::int64_t run_id = 0;
   double write_ms = 0;
+  store::Connection& conn = db_.reader();
+  // Outlive the read transactions below (opened and ended inside the try block).
+  store::MappedReads mapped(conn);
+  store::MappedReads basket_mapped(*basket_conn);
   try {
-    store::Connection& conn = db_.reader();
     store::Transaction snapshot(conn, false);
     store::Transaction basket_snapshot(*basket_conn, false);
     db_.writer().run([&conn, &basket_conn](store::Connection&) {

@@ -85,6 +85,8 @@ ExpiryResult expire_points(store::Database& db, TimeMs now) {
   TimeMs notice_until = 0;
   std::int64_t max_id = 0;
   {
+    // The scans of the expiry index for the members due read through a map (no transaction yet).
+    store::MappedReads mapped(reader);
     store::Transaction snapshot(reader, false);
     cfg = load_loyalty_config(reader);
     const TimeMs expired_until = job_value(reader, "loyalty_expiry_until");

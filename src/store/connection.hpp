@@ -91,6 +91,31 @@ class Connection {
   std::unordered_map<std::type_index, std::shared_ptr<void>> caches_;
 };
 
+// For one long read on a connection with no transaction open (an analytics refresh's scans of
+// every order line): its pages are read through a memory map of the database file instead of
+// being copied into the connection's page cache one pread at a time (summaries 2.1-2.4 s -> 1.0
+// s, basket read 2.2-3.2 -> 1.5 s on 1M customers / 10M lines). Connections have no map
+// otherwise (see SqliteConnection: SQLite drops a map after every commit of another connection).
+// REQUIRES: no transaction open on `conn` at construction or destruction (pages of the map
+// may be in use during one).
+class MappedReads {
+ public:
+  explicit MappedReads(Connection& conn) : conn_(conn) {
+    conn_.exec("PRAGMA mmap_size=1073741824");
+  }
+  ~MappedReads() {
+    try {
+      conn_.exec("PRAGMA mmap_size=0");
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the map then stays; reads are still right
+    }
+  }
+  MappedReads(const MappedReads&) = delete;
+  MappedReads& operator=(const MappedReads&) = delete;
+
+ private:
+  Connection& conn_;
+};
+
 // A value of a query whose SQL text is put together from the filters present (the lists'
 // queries): the values are collected in order beside the text and bound 1..n.
 using SqlValue = std::variant<std::int64_t, double, std::string>;
