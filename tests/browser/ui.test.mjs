@@ -624,6 +624,8 @@ test("loyalty: a coupon issued, points and the coupon redeemed on a sale at the 
   await page.fill("[data-test=promotion-product]", "UI-KETTLE");
   await page.click("[data-test=promotion-create]");
   await promos.locator("tbody tr", { hasText: "UI kettle days" }).waitFor();
+  // The list names the product by its SKU and name, not its id.
+  await promos.locator("tbody tr", { hasText: "UI kettle days" }).filter({ hasText: "UI-KETTLE" }).waitFor();
   const kettle = (await s.request("GET", "/api/v1/promotions?limit=50", { token: adminToken })).body.items.find((x) => x.name === "UI kettle days");
   assert.equal(kettle.product_id, product.id);
   // A category promotion is chosen by the category's name.

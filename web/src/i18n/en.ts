@@ -286,6 +286,7 @@ export default {
     scope: "Applies to",
     scopes: { basket: "Whole basket", product: "One product", category: "One category" },
     onProduct: "Product #{id}",
+    onProductNamed: "Product {name}",
     onCategory: "Category #{id}",
     onCategoryNamed: "Category {name}",
     onBasket: "Baskets from {min}",

@@ -288,6 +288,7 @@ const zh: typeof en = {
     scope: "适用范围",
     scopes: { basket: "整单", product: "单个商品", category: "单个品类" },
     onProduct: "商品 #{id}",
+    onProductNamed: "商品 {name}",
     onCategory: "品类 #{id}",
     onCategoryNamed: "品类 {name}",
     onBasket: "订单满 {min}",
