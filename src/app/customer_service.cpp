@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -244,6 +246,44 @@ void load_extras(store::Connection& conn, Customer& c) {
                  c.id);
   while (q.step())
     c.external_ids.push_back({std::string(q->get_text(0)), std::string(q->get_text(1))});
+}
+
+// The tags and external ids of a page of customers: two queries for the page instead of two per
+// customer (a page of 50 made 100 queries, the larger part of a search's work after the JSON).
+void load_extras(store::Connection& conn, std::vector<Customer>& items) {
+  if (items.empty()) return;
+  std::unordered_map<std::int64_t, Customer*> by_id;
+  std::string ids = "[";
+  for (auto& c : items) {
+    c.tags.clear();
+    c.external_ids.clear();
+    by_id.emplace(c.id, &c);
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(c.id);
+  }
+  ids += ']';
+  {
+    store::Query q(conn,
+                   "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN (SELECT value "
+                   "FROM json_each(?)) ORDER BY customer_id, tag",
+                   ids);
+    while (q.step()) {
+      auto it = by_id.find(q->get_int(0));
+      if (it != by_id.end()) it->second->tags.emplace_back(q->get_text(1));
+    }
+  }
+  store::Query q(conn,
+                 "SELECT customer_id, source, external_id FROM customer_external_ids WHERE "
+                 "customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, source, "
+                 "external_id",
+                 ids);
+  while (q.step()) {
+    auto it = by_id.find(q->get_int(0));
+    if (it != by_id.end()) {
+      it->second->external_ids.push_back(
+          {std::string(q->get_text(1)), std::string(q->get_text(2))});
+    }
+  }
 }
 
 TimelineEntry read_entry(store::Statement& s) {
@@ -960,7 +1000,7 @@ Page<Customer> CustomerService::list(const Caller& caller, const CustomerListPar
       page.items.back().scores = read_score_brief(q.stmt());
     }
   }
-  for (auto& c : page.items) load_extras(conn, c);
+  load_extras(conn, page.items);
   return page;
 }
 
@@ -988,7 +1028,7 @@ Page<Customer> CustomerService::contacts(const Caller& caller, std::int64_t orga
       page.items.push_back(read_row(q.stmt()));
     }
   }
-  for (auto& c : page.items) load_extras(conn, c);
+  load_extras(conn, page.items);
   return page;
 }
 

@@ -327,6 +327,43 @@ TEST_F(CustomerServiceTest, Filters) {
   EXPECT_EQ(error_of([&] { svc_->list(admin_, p); }).field(), "age_group");
 }
 
+// A page reads the tags and external ids of all its customers at once: each row gets its own.
+TEST_F(CustomerServiceTest, ListItemsCarryTheirOwnTagsAndExternalIds) {
+  for (int i = 0; i < 5; ++i) {
+    CustomerInput in = named("Tagged " + std::to_string(i));
+    if (i != 2) {
+      in.tags = std::vector<std::string>{"t" + std::to_string(i), "common"};
+      in.external_ids = std::vector<customer::ExternalId>{{"pos", std::to_string(100 + i)},
+                                                          {"web", "w" + std::to_string(i)}};
+    }
+    create(in);
+  }
+  CustomerListParams p;
+  p.q = "Tagged";
+  p.limit = 3;  // two pages: the batch is per page
+  std::vector<Customer> all;
+  for (;;) {
+    auto page = svc_->list(admin_, p);
+    for (auto& c : page.items) all.push_back(std::move(c));
+    if (!page.next_cursor) break;
+    p.cursor = page.next_cursor;
+  }
+  ASSERT_EQ(all.size(), 5u);
+  for (const auto& c : all) {
+    const std::string i(1, c.name.back());
+    if (i == "2") {
+      EXPECT_TRUE(c.tags.empty()) << c.name;
+      EXPECT_TRUE(c.external_ids.empty()) << c.name;
+      continue;
+    }
+    EXPECT_EQ(c.tags, (std::vector<std::string>{"common", "t" + i})) << c.name;
+    ASSERT_EQ(c.external_ids.size(), 2u) << c.name;
+    EXPECT_EQ(c.external_ids[0].source, "pos");
+    EXPECT_EQ(c.external_ids[0].id, std::to_string(100 + std::stoi(i)));
+    EXPECT_EQ(c.external_ids[1].id, "w" + i);
+  }
+}
+
 TEST_F(CustomerServiceTest, MergeMovesEverythingAndIsRecordedForUndo) {
   CustomerInput ai = named("Keep Me", "keep@example.com");
   ai.tags = std::vector<std::string>{"a"};
