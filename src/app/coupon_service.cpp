@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.hpp"
+#include "app/customer_service.hpp"
 #include "app/permissions.hpp"
 #include "core/error.hpp"
 #include "core/validation.hpp"
@@ -142,11 +143,7 @@ WriteOp<std::vector<Coupon>> CouponService::create(const Caller& caller, NewCoup
   }
   return [caller, in](store::Connection& conn) {
     if (in.terms.customer_id) {
-      store::Query q(conn, "SELECT 1 FROM customers WHERE id = ?", *in.terms.customer_id);
-      if (!q.step()) {
-        throw_not_found("no customer with id " + std::to_string(*in.terms.customer_id),
-                        "customer_id");
-      }
+      require_customer_exists(conn, *in.terms.customer_id, "customer_id");
     }
     std::vector<Coupon> out;
     std::unordered_set<std::string> drawn;

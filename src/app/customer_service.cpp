@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -233,24 +234,9 @@ Customer read_row(store::Statement& s) {
   return c;
 }
 
-void load_extras(store::Connection& conn, Customer& c) {
-  c.tags.clear();
-  c.external_ids.clear();
-  {
-    store::Query q(conn, "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag", c.id);
-    while (q.step()) c.tags.emplace_back(q->get_text(0));
-  }
-  store::Query q(conn,
-                 "SELECT source, external_id FROM customer_external_ids WHERE customer_id = ? "
-                 "ORDER BY source, external_id",
-                 c.id);
-  while (q.step())
-    c.external_ids.push_back({std::string(q->get_text(0)), std::string(q->get_text(1))});
-}
-
-// The tags and external ids of a page of customers: two queries for the page instead of two per
-// customer (a page of 50 made 100 queries, the larger part of a search's work after the JSON).
-void load_extras(store::Connection& conn, std::vector<Customer>& items) {
+// The tags and external ids of customers (a page, or one): two queries for the page instead of
+// two per customer (a page of 50 made 100 queries).
+void load_extras(store::Connection& conn, std::span<Customer> items) {
   if (items.empty()) return;
   std::unordered_map<std::int64_t, Customer*> by_id;
   std::string ids = "[";
@@ -662,12 +648,12 @@ std::vector<TimelineEntry> latest_entries(
   return out;
 }
 
-void require_customer_exists(store::Connection& conn, std::int64_t id) {
-  store::Query q(conn, "SELECT 1 FROM customers WHERE id = ?", id);
-  if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), "id");
-}
-
 }  // namespace
+
+void require_customer_exists(store::Connection& conn, std::int64_t id, const std::string& field) {
+  store::Query q(conn, "SELECT 1 FROM customers WHERE id = ?", id);
+  if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), field);
+}
 
 void check_live_customer(store::Connection& conn, std::int64_t id, const std::string& field) {
   store::Query q(conn, "SELECT deleted_at, merged_into FROM customers WHERE id = ?", id);
@@ -734,7 +720,7 @@ Customer load_customer(store::Connection& conn, std::int64_t id) {
     if (!q.step()) throw_not_found("no customer with id " + std::to_string(id), "id");
     c = read_row(q.stmt());
   }
-  load_extras(conn, c);
+  load_extras(conn, std::span<Customer>(&c, 1));
   return c;
 }
 

@@ -146,6 +146,11 @@ struct CustomerListParams {
   std::optional<int> limit;
 };
 
+// Checks that customer `id` exists (deleted or merged too; 404 naming `field`): for reads of a
+// customer's records (orders, returns, reviews).
+void require_customer_exists(store::Connection& conn, std::int64_t id,
+                             const std::string& field = "id");
+
 // Checks that customer `id` exists, is not deleted and was not merged (404 / 409 naming `field`):
 // for anything that refers to a customer (orders, tickets, loyalty members).
 void check_live_customer(store::Connection& conn, std::int64_t id, const std::string& field);

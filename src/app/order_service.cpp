@@ -672,10 +672,7 @@ Page<Order> OrderService::list(const Caller& caller, const OrderListParams& p) {
 Page<Order> OrderService::list_for_customer(const Caller& caller, std::int64_t customer_id,
                                             OrderListParams params) {
   require(caller, Permission::kOrdersRead);
-  {
-    store::Query q(db_.reader(), "SELECT 1 FROM customers WHERE id = ?", customer_id);
-    if (!q.step()) throw_not_found("no customer with id " + std::to_string(customer_id), "id");
-  }
+  require_customer_exists(db_.reader(), customer_id);
   params.customer_id = customer_id;
   return list(caller, params);
 }

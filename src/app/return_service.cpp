@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.hpp"
+#include "app/customer_service.hpp"
 #include "app/keyset_cursor.hpp"
 #include "app/loyalty_service.hpp"
 #include "app/permissions.hpp"
@@ -182,27 +183,21 @@ Page<Return> ReturnService::list_for_customer(const Caller& caller, std::int64_t
   std::optional<KeysetPosition> after;
   if (cursor) after = decode_keyset_cursor(*cursor, "r", false);
   auto& conn = db_.reader();
-  {
-    store::Query q(conn, "SELECT 1 FROM customers WHERE id = ?", customer_id);
-    if (!q.step()) throw_not_found("no customer with id " + std::to_string(customer_id), "id");
-  }
+  require_customer_exists(conn, customer_id);
   // Newest first on the (customer_id, at) index, whose entries end with the id: a range read
   // without a sort. Two constant statements rather than "?2 IS NULL OR ...", which would read
   // the customer's newer returns again on every page.
   std::string sql = std::string("SELECT ") + kReturnColumns + " FROM returns WHERE customer_id = ?";
-  if (after) sql += " AND (at < ? OR (at = ? AND id < ?))";
+  std::vector<store::SqlValue> binds{customer_id};
+  if (after) {
+    sql += " AND (at < ? OR (at = ? AND id < ?))";
+    binds.insert(binds.end(), {after->int_value, after->int_value, after->id});
+  }
   sql += " ORDER BY at DESC, id DESC LIMIT ?";
+  binds.emplace_back(std::int64_t{limit + 1});
   Page<Return> page;
   {
-    store::Query q(conn, sql);
-    int index = 1;
-    q->bind_int(index++, customer_id);
-    if (after) {
-      q->bind_int(index++, after->int_value);
-      q->bind_int(index++, after->int_value);
-      q->bind_int(index++, after->id);
-    }
-    q->bind_int(index, limit + 1);
+    store::Query q(conn, sql, binds);
     while (q.step()) {
       if (static_cast<int>(page.items.size()) == limit) {
         const Return& last = page.items.back();

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.hpp"
+#include "app/customer_service.hpp"
 #include "app/keyset_cursor.hpp"
 #include "app/permissions.hpp"
 #include "app/timeline.hpp"
@@ -242,10 +243,7 @@ Page<Review> ReviewService::list_for_customer(const Caller& caller, std::int64_t
   const int n = clamp_limit(limit);
   auto& conn = db_.reader();
   store::Transaction snapshot(conn, false);
-  {
-    store::Query c(conn, "SELECT 1 FROM customers WHERE id = ?", customer_id);
-    if (!c.step()) throw_not_found("no customer with id " + std::to_string(customer_id), "id");
-  }
+  require_customer_exists(conn, customer_id);
   const std::int64_t before = cursor ? decode_id_cursor(*cursor) : INT64_MAX;
   store::Query q(conn,
                  std::string("SELECT ") + kReviewColumns +

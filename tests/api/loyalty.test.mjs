@@ -334,6 +334,9 @@ test("coupons: used at most their limit under parallel checkouts; expired, unkno
     await refused("POST", "/api/v1/coupons", { percent_off: 5, count: 0,
       starts_at: iso(now), ends_at: iso(now + hour) },
     { status: 400, code: "invalid_argument", field: "count" });
+    await refused("POST", "/api/v1/coupons", { count: 2, percent_off: 5, customer_id: 999999,
+      starts_at: iso(now), ends_at: iso(now + hour) },
+    { status: 404, code: "not_found", field: "customer_id", message: /no customer with id 999999/ });
     const gen = await post("/api/v1/coupons", { count: 3, prefix: "VIP-", percent_off: 15,
       customer_id: id, starts_at: iso(now - hour), ends_at: iso(now + hour) });
     assert.equal(gen.status, 201);

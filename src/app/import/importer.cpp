@@ -259,6 +259,20 @@ ImportSummary Importer::run(const ImportOptions& o, std::istream& in, std::uint6
     o.progress(p);
   };
 
+  // An invalid record (unreadable, or refused by the mapper): stops the import at its file:line,
+  // or with skip_invalid is counted and goes to the reject file (or the upload's list).
+  auto reject = [&](ImportCounts& c, const RowInvalid& bad) {
+    if (!o.skip_invalid) {
+      throw Error(ErrorCode::kInvalidArgument, bad.reason, o.file + ":" + std::to_string(rec.line));
+    }
+    ++c.rejected;
+    if (rejects.is_open()) {
+      rejects << rec.line << ',' << csv_quote(bad.reason) << ',' << csv_quote(rec.raw) << '\n';
+    } else {
+      upload_rejects.push_back("line " + std::to_string(rec.line) + ": " + bad.reason);
+    }
+  };
+
   try {
     while (!eof) {
       db_.writer().run(
@@ -281,18 +295,7 @@ ImportSummary Importer::run(const ImportOptions& o, std::istream& in, std::uint6
                   if (!rec.error.empty()) throw RowInvalid{rec.error};
                   mapper->parse(rec);
                 } catch (const RowInvalid& bad) {
-                  if (!o.skip_invalid) {
-                    throw Error(ErrorCode::kInvalidArgument, bad.reason,
-                                o.file + ":" + std::to_string(rec.line));
-                  }
-                  ++c.rejected;
-                  if (rejects.is_open()) {
-                    rejects << rec.line << ',' << csv_quote(bad.reason) << ',' << csv_quote(rec.raw)
-                            << '\n';
-                  } else {
-                    upload_rejects.push_back("line " + std::to_string(rec.line) + ": " +
-                                             bad.reason);
-                  }
+                  reject(c, bad);
                   end_line = rec.end_line;
                   end = rec.end;
                   any = true;
@@ -306,17 +309,7 @@ ImportSummary Importer::run(const ImportOptions& o, std::istream& in, std::uint6
               try {
                 mapper->write(ctx);
               } catch (const RowInvalid& bad) {
-                if (!o.skip_invalid) {
-                  throw Error(ErrorCode::kInvalidArgument, bad.reason,
-                              o.file + ":" + std::to_string(rec.line));
-                }
-                ++c.rejected;
-                if (rejects.is_open()) {
-                  rejects << rec.line << ',' << csv_quote(bad.reason) << ',' << csv_quote(rec.raw)
-                          << '\n';
-                } else {
-                  upload_rejects.push_back("line " + std::to_string(rec.line) + ": " + bad.reason);
-                }
+                reject(c, bad);
               }
               pending = false;
               ++rows;
