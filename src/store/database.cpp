@@ -21,8 +21,11 @@ std::atomic<std::uint64_t> next_database_id{1};
 // A PASSIVE checkpoint from another connection never blocks the writer or the readers.
 class Checkpointer {
  public:
-  explicit Checkpointer(std::string path, bool synchronous_full)
-      : path_(std::move(path)), synchronous_full_(synchronous_full), thread_([this] {
+  Checkpointer(std::string path, bool synchronous_full, int catch_up_pages)
+      : path_(std::move(path)),
+        synchronous_full_(synchronous_full),
+        catch_up_pages_(catch_up_pages),
+        thread_([this] {
           pthread_setname_np(pthread_self(), "rapport-ckpt");
           loop();
         }) {}
@@ -37,9 +40,10 @@ class Checkpointer {
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
-  // Called by the writer's connection after each commit.
+  // Called by the writer's connection after each commit. From catch_up_pages on, the writer
+  // copies the rest itself (see Database::Database) and this thread leaves the lock to it.
   void wal_pages(int pages) {
-    if (pages < kCheckpointPages) return;
+    if (pages < kCheckpointPages || pages >= catch_up_pages_) return;
     {
       std::lock_guard lock(mu_);
       due_ = true;
@@ -76,6 +80,7 @@ class Checkpointer {
 
   std::string path_;
   bool synchronous_full_;
+  int catch_up_pages_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool due_ = false;
@@ -85,14 +90,36 @@ class Checkpointer {
 
 Database::Database(std::string path, DatabaseOptions options)
     : path_(std::move(path)), options_(options), id_(next_database_id++) {
-  checkpointer_ = std::make_unique<Checkpointer>(path_, options_.synchronous_full);
+  checkpointer_ =
+      std::make_unique<Checkpointer>(path_, options_.synchronous_full, options_.wal_catch_up_pages);
   SqliteOptions o;
   o.create = options_.create;
   o.synchronous_full = options_.synchronous_full;
-  o.on_wal_commit = [cp = checkpointer_.get()](int pages) { cp->wal_pages(pages); };
+  // The WAL starts over from its beginning only when a write transaction begins with every frame
+  // copied back. Under a steady stream of writes the background checkpoint never catches up (the
+  // writer has appended more by the time it ends), so the WAL grew for as long as the stream
+  // lasted: 744 MB in 10 s of POST /orders, every frame written to a new place in the file, and
+  // each commit's fdatasync then also had the file's new blocks to record. So once the WAL is
+  // this long, the writer itself, between two groups (no frame can be added meanwhile), copies
+  // what the background checkpoint has not yet, and its next transaction starts the WAL over.
+  auto wal_long = std::make_shared<bool>(false);  // writer thread only
+  o.on_wal_commit = [cp = checkpointer_.get(), wal_long,
+                     limit = options_.wal_catch_up_pages](int pages) {
+    cp->wal_pages(pages);
+    *wal_long = pages >= limit;
+  };
   auto conn = std::make_unique<SqliteConnection>(path_, o);
+  // A WAL file left longer than this (by a long reader, say) is cut back when it starts over.
+  conn->exec("PRAGMA journal_size_limit=" + std::to_string(4096LL * options_.wal_catch_up_pages));
   if (options_.migrate) migrate(*conn);
-  writer_ = std::make_unique<Writer>(std::move(conn), options_.max_write_group);
+  writer_ = std::make_unique<Writer>(std::move(conn), options_.max_write_group,
+                                     [wal_long](Connection& c) {
+                                       if (!*wal_long) return;
+                                       *wal_long = false;
+                                       // PASSIVE: returns at once if the background checkpoint
+                                       // is running; the next commit asks again.
+                                       c.exec("PRAGMA wal_checkpoint(PASSIVE)");
+                                     });
 }
 
 Database::~Database() {

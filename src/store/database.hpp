@@ -23,6 +23,9 @@ struct DatabaseOptions {
   // synchronous=FULL for business data; only bulk benchmarks/tests may turn it off.
   bool synchronous_full = true;
   std::size_t max_write_group = 256;
+  // From this many pages in the WAL on, the writer copies the rest back itself between two groups
+  // so that the WAL starts over (see Database::Database). 64 MiB of 4 KiB pages.
+  int wal_catch_up_pages = 16384;
 };
 
 class Checkpointer;

@@ -19,8 +19,9 @@ void after_commit(std::function<void()> fn) {
   }
 }
 
-Writer::Writer(std::unique_ptr<Connection> conn, std::size_t max_group)
+Writer::Writer(std::unique_ptr<Connection> conn, std::size_t max_group, Between between)
     : conn_(std::move(conn)),
+      between_(std::move(between)),
       max_group_(max_group),
       completer_([this] {
         pthread_setname_np(pthread_self(), "rapport-done");
@@ -192,6 +193,12 @@ void Writer::loop() {
     }
     done_cv_.notify_one();
     group.clear();
+    if (between_) {
+      try {
+        between_(*conn_);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): housekeeping; it is tried again
+      }
+    }
   }
 }
 

@@ -31,8 +31,13 @@ class Writer {
   // Called once with nullptr on success, or the exception the job (or the commit) threw.
   using Done = std::function<void(std::exception_ptr)>;
 
+  // Runs on the writer thread after a group, once its completions are queued, on the writer's
+  // connection outside any transaction (the database lets a checkpoint catch up there).
+  using Between = std::function<void(Connection&)>;
+
   // Takes ownership of the connection; starts the thread. max_group bounds the jobs per commit.
-  explicit Writer(std::unique_ptr<Connection> conn, std::size_t max_group = 256);
+  explicit Writer(std::unique_ptr<Connection> conn, std::size_t max_group = 256,
+                  Between between = {});
   ~Writer();  // finishes queued jobs, then stops
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -93,6 +98,7 @@ class Writer {
   void loop();
 
   std::unique_ptr<Connection> conn_;
+  Between between_;
   std::size_t max_group_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
