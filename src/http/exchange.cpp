@@ -203,6 +203,16 @@ std::optional<int> Exchange::query_int(const char* name, int min, int max) const
   return static_cast<int>(n);
 }
 
+std::optional<std::int64_t> Exchange::query_id(const char* name) const {
+  auto v = query(name);
+  if (!v) return std::nullopt;
+  const bool digits =
+      !v->empty() && v->size() <= 18 && v->find_first_not_of("0123456789") == std::string::npos;
+  auto id = digits ? parse_int64(*v) : std::nullopt;
+  if (!id || *id <= 0) throw_invalid(name, "must be a positive integer id");
+  return id;
+}
+
 std::optional<bool> Exchange::query_bool(const char* name) const {
   auto v = query(name);
   if (!v) return std::nullopt;

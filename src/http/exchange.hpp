@@ -55,6 +55,9 @@ class Exchange {
   const restinio::query_string_params_t& query_params() const;
   std::optional<std::string> query(const char* name) const;
   std::optional<int> query_int(const char* name, int min, int max) const;
+  // A record id in the query string: a positive integer (digits only, up to 18 of them, the
+  // range of SQLite's rowids); anything else is invalid_argument naming the parameter.
+  std::optional<std::int64_t> query_id(const char* name) const;
   std::optional<bool> query_bool(const char* name) const;
   std::optional<std::string> header(std::string_view name) const;
   const app::Caller& caller() const { return caller_; }

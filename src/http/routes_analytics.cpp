@@ -148,7 +148,7 @@ void add_analytics_routes(RouteTable& routes, Services& s) {
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
                       app::RuleListParams p;
-                      if (auto id = ex->query_int("product_id", 1, INT32_MAX)) p.product_id = *id;
+                      if (auto id = ex->query_id("product_id")) p.product_id = *id;
                       p.sku = ex->query("sku");
                       if (auto side = ex->query("side")) {
                         if (*side == "antecedent") {

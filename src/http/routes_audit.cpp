@@ -16,7 +16,7 @@ void add_audit_routes(RouteTable& routes, Services& s) {
                       app::AuditFilter f;
                       f.entity = ex->query("entity");
                       f.entity_id = ex->query("entity_id");
-                      if (auto u = ex->query_int("user_id", 1, INT32_MAX)) f.user_id = *u;
+                      if (auto u = ex->query_id("user_id")) f.user_id = *u;
                       f.from = query_time(*ex, "from");
                       f.to = query_time(*ex, "to");
                       f.cursor = ex->query("cursor");

@@ -126,22 +126,6 @@ app::CustomerInput read_customer(ObjectReader& r) {
   return in;
 }
 
-std::optional<std::int64_t> query_id(const Exchange& ex, const char* name) {
-  auto v = ex.query(name);
-  if (!v) return std::nullopt;
-  std::int64_t n = 0;
-  bool ok = !v->empty() && v->size() <= 18;
-  for (char c : *v) {
-    if (c < '0' || c > '9') {
-      ok = false;
-      break;
-    }
-    n = n * 10 + (c - '0');
-  }
-  if (!ok || n == 0) throw_invalid(name, "must be a positive integer id");
-  return n;
-}
-
 void reply_customer(Exchange& e, int status, const app::Customer& c) {
   std::vector<std::pair<std::string, std::string>> headers = {{"ETag", etag(c.version)}};
   if (status == 201) headers.emplace_back("Location", "/api/v1/customers/" + std::to_string(c.id));
@@ -168,7 +152,7 @@ void add_customer_routes(RouteTable& routes, Services& s) {
          for (auto* v : {&p.q, &p.tag, &p.city, &p.country}) {
            if (*v) check_text("query", **v, 200, false);
          }
-         p.owner_id = query_id(*ex, "owner");
+         p.owner_id = ex->query_id("owner");
          p.age_group = ex->query("age_group");
          p.created_from = query_time(*ex, "created_from");
          p.created_to = query_time(*ex, "created_to");

@@ -140,7 +140,7 @@ void add_feedback_routes(RouteTable& routes, Services& s) {
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
                       app::InvitationListParams p;
-                      if (auto v = ex->query_int("customer", 1, INT32_MAX)) p.customer_id = *v;
+                      if (auto v = ex->query_id("customer")) p.customer_id = *v;
                       p.kind = ex->query("kind");
                       p.pending = ex->query_bool("pending");
                       p.cursor = ex->query("cursor");
@@ -184,7 +184,7 @@ void add_feedback_routes(RouteTable& routes, Services& s) {
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
                       app::ResponseListParams p;
-                      if (auto v = ex->query_int("customer", 1, INT32_MAX)) p.customer_id = *v;
+                      if (auto v = ex->query_id("customer")) p.customer_id = *v;
                       p.kind = ex->query("kind");
                       p.cursor = ex->query("cursor");
                       p.limit = ex->query_int("limit", 1, app::kMaxPageSize);

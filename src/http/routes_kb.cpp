@@ -80,7 +80,7 @@ void add_kb_routes(RouteTable& routes, Services& s) {
                     [&s](const std::shared_ptr<Exchange>& ex) {
                       app::KbListParams p;
                       p.q = ex->query("q");
-                      if (auto v = ex->query_int("category", 1, INT32_MAX)) p.category_id = *v;
+                      if (auto v = ex->query_id("category")) p.category_id = *v;
                       p.status = ex->query("status");
                       p.sort = ex->query("sort");
                       p.cursor = ex->query("cursor");

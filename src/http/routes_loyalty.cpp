@@ -164,7 +164,7 @@ void add_loyalty_routes(RouteTable& routes, Services& s) {
          app::CouponListParams p;
          p.q = ex->query("q");
          p.active = ex->query_bool("active");
-         if (auto c = ex->query_int("customer_id", 1, INT32_MAX)) p.customer_id = *c;
+         if (auto c = ex->query_id("customer_id")) p.customer_id = *c;
          p.cursor = ex->query("cursor");
          p.limit = ex->query_int("limit", 1, app::kMaxPageSize);
          auto page = s.coupons.list(ex->caller(), p);

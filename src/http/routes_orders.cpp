@@ -50,7 +50,7 @@ void add_order_routes(RouteTable& routes, Services& s) {
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
                       app::OrderListParams p = order_filters(*ex);
-                      if (auto c = ex->query_int("customer_id", 1, INT32_MAX)) p.customer_id = *c;
+                      if (auto c = ex->query_id("customer_id")) p.customer_id = *c;
                       ex->reply(200, order_list_json(s.orders.list(ex->caller(), p)));
                     }});
   routes.push_back({"GET",

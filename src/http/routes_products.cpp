@@ -13,11 +13,6 @@ namespace rapport::http {
 
 namespace {
 
-std::optional<std::int64_t> query_id(Exchange& ex, const char* name) {
-  if (auto v = ex.query_int(name, 1, INT32_MAX)) return *v;
-  return std::nullopt;
-}
-
 void reply_product(Exchange& e, int status, const app::Product& p) {
   std::vector<std::pair<std::string, std::string>> headers = {{"ETag", etag(p.version)}};
   if (status == 201) headers.emplace_back("Location", "/api/v1/products/" + std::to_string(p.id));
@@ -35,7 +30,7 @@ void add_product_routes(RouteTable& routes, Services& s) {
                     BodyKind::kNone,
                     [&s](const std::shared_ptr<Exchange>& ex) {
                       app::CategoryListParams p;
-                      p.parent_id = query_id(*ex, "parent_id");
+                      p.parent_id = ex->query_id("parent_id");
                       p.cursor = ex->query("cursor");
                       p.limit = ex->query_int("limit", 1, app::kMaxPageSize);
                       auto page = s.categories.list(ex->caller(), p);
@@ -90,7 +85,7 @@ void add_product_routes(RouteTable& routes, Services& s) {
                     [&s](const std::shared_ptr<Exchange>& ex) {
                       app::ProductListParams p;
                       p.q = ex->query("q");
-                      p.category_id = query_id(*ex, "category_id");
+                      p.category_id = ex->query_id("category_id");
                       p.active = ex->query_bool("active");
                       p.deleted = ex->query_bool("deleted").value_or(false);
                       p.sort = ex->query("sort");

@@ -34,10 +34,10 @@ void reply_with_sla_policy(Exchange& e, int status, const app::SlaPolicy& p) {
 app::TicketListParams ticket_list_filters(Exchange& ex) {
   app::TicketListParams p;
   p.mine = ex.query_bool("mine").value_or(false);
-  if (auto v = ex.query_int("queue", 1, INT32_MAX)) p.queue_id = *v;
+  if (auto v = ex.query_id("queue")) p.queue_id = *v;
   p.status = ex.query("status");
-  if (auto v = ex.query_int("assignee", 1, INT32_MAX)) p.assignee_id = *v;
-  if (auto v = ex.query_int("customer", 1, INT32_MAX)) p.customer_id = *v;
+  if (auto v = ex.query_id("assignee")) p.assignee_id = *v;
+  if (auto v = ex.query_id("customer")) p.customer_id = *v;
   p.breached = ex.query_bool("breached");
   if (auto v = ex.query_int("due_within", 1, 525600)) p.due_within_minutes = *v;
   p.type = ex.query("type");

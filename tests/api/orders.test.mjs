@@ -424,6 +424,15 @@ test("orders list newest first with filters and a cursor; a customer's orders", 
   const badCursor = await s.request("GET", "/api/v1/orders?cursor=zzz", { token: admin });
   assert.equal(badCursor.status, 400);
   assert.equal(badCursor.body.error.field, "cursor");
+  // An id filter takes any id a row can have (beyond 32 bits too) and names itself otherwise.
+  const big = await s.request("GET", "/api/v1/orders?customer_id=3000000000", { token: admin });
+  assert.equal(big.status, 200, JSON.stringify(big.body));
+  assert.deepEqual(big.body.items, []);
+  for (const bad of ["0", "-4", "4x", "+4", "1234567890123456789"]) {
+    const r = await s.request("GET", `/api/v1/orders?customer_id=${bad}`, { token: admin });
+    assert.equal(r.status, 400, bad);
+    assert.equal(r.body.error.field, "customer_id", bad);
+  }
 });
 
 test("bulk orders and products: all or nothing, every failed item named by index and field",
