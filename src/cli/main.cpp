@@ -228,6 +228,12 @@ int run(int argc, char** argv) {
   std::string backup_file;
   backup->add_option("file", backup_file, "Destination file (must not exist)")->required();
 
+  // vacuum
+  auto* vacuum = app.add_subcommand(
+      "vacuum",
+      "Rebuild the database file without its free pages (with no server or other command on it)");
+  add_db(vacuum);
+
   // demo
   auto* demo = app.add_subcommand("demo", "Create a demo database with an admin user");
   add_db(demo);
@@ -427,6 +433,14 @@ int run(int argc, char** argv) {
       store::SqliteConnection conn(s.db, store::SqliteOptions{.read_only = false, .create = false});
       conn.backup_to(backup_file);
       std::printf("backed up %s to %s\n", s.db.c_str(), backup_file.c_str());
+      return 0;
+    }
+    if (*vacuum) {
+      const auto r = store::vacuum_database(s.db);
+      std::printf("vacuumed %s in %.1f s: %.1f MB -> %.1f MB (%lld free pages returned)\n",
+                  s.db.c_str(), r.seconds, static_cast<double>(r.bytes_before) / 1e6,
+                  static_cast<double>(r.bytes_after) / 1e6,
+                  static_cast<long long>(r.free_pages_before));
       return 0;
     }
     if (*routes) {

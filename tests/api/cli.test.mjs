@@ -60,7 +60,7 @@ test("--version prints the version", () => {
 test("--help works on the program and on every subcommand", () => {
   const top = cli(["--help"]);
   assert.equal(top.status, 0);
-  for (const sub of ["serve", "migrate", "user", "token", "backup", "demo", "routes", "service"]) {
+  for (const sub of ["serve", "migrate", "user", "token", "backup", "vacuum", "demo", "routes", "service"]) {
     assert.match(top.stdout, new RegExp(`\\n\\s+${sub}\\s`), sub);
   }
   const user = cli(["user", "--help"]);
@@ -68,7 +68,7 @@ test("--help works on the program and on every subcommand", () => {
   for (const sub of ["add", "list", "disable", "reset-password"]) assert.match(user.stdout, new RegExp(sub));
   for (const args of [["serve"], ["migrate"], ["user", "add"], ["user", "list"],
     ["user", "disable"], ["user", "reset-password"], ["token"], ["token", "create"],
-    ["token", "revoke"], ["backup"], ["demo"], ["routes"], ["service"], ["service", "sweep"]]) {
+    ["token", "revoke"], ["backup"], ["vacuum"], ["demo"], ["routes"], ["service"], ["service", "sweep"]]) {
     const r = cli([...args, "--help"]);
     assert.equal(r.status, 0, `${args.join(" ")} --help: ${r.stderr}`);
     assert.match(r.stdout, /Usage:/, args.join(" "));
@@ -352,6 +352,47 @@ test("backup makes a consistent copy while the server writes; refuses an existin
       await s.stop();
     }
   });
+
+test("vacuum returns a file's free pages; refuses while a server has the file open", async () => {
+  const { db, email, password } = demoDb();
+  // About 20 MB of rows, then deleted: their pages stay in the file, free, until a vacuum.
+  const fill = sqlite(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n " +
+    "WHERE i < 20000) INSERT INTO settings SELECT 'filler.' || i, hex(randomblob(500)) FROM n; " +
+    "DELETE FROM settings WHERE key LIKE 'filler.%'; PRAGMA wal_checkpoint(TRUNCATE);");
+  assert.equal(fill.status, 0, fill.stderr);
+  const free = Number(sqlite(db, "PRAGMA freelist_count").stdout.trim());
+  assert.ok(free > 2000, `free pages: ${free}`);
+  const settings = sqlite(db, "SELECT count(*) FROM settings").stdout.trim();
+
+  // In use: refused at once, naming the file, and nothing changes.
+  const s = await startServer({ db });
+  try {
+    const busy = await cliAsync(["vacuum", "--db", db], { timeout: 20000 });
+    assert.equal(busy.status, 1, busy.stdout);
+    assert.match(busy.stderr, /in use by another process/);
+    assert.ok(busy.stderr.includes(db), busy.stderr);
+    assert.equal(await signInStatus(s, email, password), 201);
+  } finally {
+    await s.stop({ keep: true });
+  }
+  assert.equal(Number(sqlite(db, "PRAGMA freelist_count").stdout.trim()), free);
+
+  const before = fs.statSync(db).size;
+  const r = cli(["vacuum", "--db", db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`vacuumed .* \\(${free} free pages returned\\)`));
+  assert.ok(fs.statSync(db).size < before - free * 4096 * 0.9, "the file did not shrink");
+  assert.equal(sqlite(db, "PRAGMA freelist_count").stdout.trim(), "0");
+  assert.equal(sqlite(db, "PRAGMA journal_mode").stdout.trim(), "wal");
+  assert.equal(sqlite(db, "PRAGMA integrity_check").stdout.trim(), "ok");
+  assert.equal(sqlite(db, "SELECT count(*) FROM settings").stdout.trim(), settings);
+  const s2 = await startServer({ db });
+  try {
+    assert.equal(await signInStatus(s2, email, password), 201);
+  } finally {
+    await s2.stop({ keep: true });
+  }
+});
 
 // Starts `rapport serve` in `cwd` with `args`; returns {proc, stderr()}.
 function serveIn(cwd, args = []) {

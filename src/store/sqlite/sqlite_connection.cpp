@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <string>
 
 #include "core/error.hpp"
@@ -212,6 +213,59 @@ void SqliteConnection::backup_to(const std::string& dest_path) {
   if (rc != SQLITE_DONE || final_rc != SQLITE_OK) {
     throw Error(ErrorCode::kInternal, std::string("backup failed: ") + sqlite3_errstr(rc));
   }
+}
+
+VacuumResult vacuum_database(const std::string& path, int busy_timeout_ms) {
+  SqliteOptions o;
+  o.create = false;
+  o.busy_timeout_ms = busy_timeout_ms;
+  SqliteConnection conn(path, o);
+  auto scalar = [&conn](std::string_view sql) {
+    auto& st = conn.prepare(sql);
+    st.step();
+    const std::int64_t v = st.get_int(0);
+    st.reset();
+    return v;
+  };
+  VacuumResult r;
+  const std::int64_t page_size = scalar("PRAGMA page_size");
+  r.free_pages_before = scalar("PRAGMA freelist_count");
+  r.bytes_before = scalar("PRAGMA page_count") * page_size;
+  const auto start = std::chrono::steady_clock::now();
+  // SQLite leaves WAL mode only when no other connection has the file open: it either reports
+  // the file busy or answers with the mode it stayed in.
+  std::string mode;
+  try {
+    auto& st = conn.prepare("PRAGMA journal_mode=DELETE");
+    if (st.step()) mode = std::string(st.get_text(0));
+    st.reset();
+  } catch (const Error& e) {
+    mode = e.what();
+  }
+  if (mode != "delete") {
+    throw Error(ErrorCode::kConflict,
+                "the database is in use by another process (a running `rapport serve`?); stop it "
+                "and vacuum again (" +
+                    mode + ")",
+                path);
+  }
+  try {
+    // The rebuilt copy goes to a temporary file, not to memory (the server's connections keep
+    // their temporary tables in memory).
+    conn.exec("PRAGMA temp_store=FILE");
+    conn.exec("VACUUM");
+  } catch (...) {
+    try {
+      conn.exec("PRAGMA journal_mode=WAL");
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the vacuum's error is the one to report;
+                     // the next opening of the file switches it back to WAL
+    }
+    throw;
+  }
+  conn.exec("PRAGMA journal_mode=WAL");
+  r.bytes_after = scalar("PRAGMA page_count") * page_size;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
 }
 
 }  // namespace rapport::store
