@@ -611,9 +611,10 @@ std::optional<std::int64_t> match_existing(store::Connection& conn, const Custom
   return std::nullopt;
 }
 
-std::vector<std::int64_t> ids_of(store::Connection& conn, const char* sql, std::int64_t id) {
+template <typename... Args>
+std::vector<std::int64_t> ids_of(store::Connection& conn, const std::string& sql, Args... args) {
   std::vector<std::int64_t> out;
-  store::Query q(conn, sql, id);
+  store::Query q(conn, sql, args...);
   while (q.step()) out.push_back(q->get_int(0));
   return out;
 }
@@ -1161,6 +1162,12 @@ WriteOp<Customer> CustomerService::restore(const Caller& caller, std::int64_t id
   };
 }
 
+// Tables whose rows move to the surviving customer of a merge as they are (no uniqueness per
+// customer to respect). Review votes (one per review and customer) and loyalty notices (of the
+// membership, which stays) do not move.
+constexpr const char* kMovedWithCustomer[] = {"tickets", "survey_invitations", "survey_responses",
+                                              "coupons", "coupon_redemptions"};
+
 WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
                                          std::int64_t other_id) {
   require(caller, Permission::kCustomersDelete);
@@ -1188,10 +1195,32 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
          ids_of(conn, "SELECT id FROM customers WHERE organisation_id = ? ORDER BY id", b.id)},
         {"tags", b.tags},
         {"external_ids", audit_json(b)["external_ids"]}};
+    // The service and feedback history moves too, so the survivor's 360 shows all of it. A review
+    // of a product the survivor has reviewed as well stays with the merged record (one current
+    // review per customer and product); so does a loyalty membership, whose ledger is
+    // append-only: it is left for a points adjustment by a person.
+    constexpr const char* kMovedReviews =
+        "customer_id = ? AND NOT (replaced_at IS NULL AND product_id IN (SELECT product_id FROM "
+        "reviews WHERE customer_id = ? AND replaced_at IS NULL))";
+    moved["reviews"] =
+        ids_of(conn, std::string("SELECT id FROM reviews WHERE ") + kMovedReviews + " ORDER BY id",
+               b.id, a.id);
+    for (const char* table : kMovedWithCustomer) {
+      moved[table] = ids_of(
+          conn, std::string("SELECT id FROM ") + table + " WHERE customer_id = ? ORDER BY id",
+          b.id);
+    }
     store::execute(conn, "UPDATE orders SET customer_id = ? WHERE customer_id = ?", a.id, b.id);
     store::execute(conn, "UPDATE returns SET customer_id = ? WHERE customer_id = ?", a.id, b.id);
     store::execute(conn, "UPDATE interactions SET customer_id = ? WHERE customer_id = ?", a.id,
                    b.id);
+    store::execute(conn, std::string("UPDATE reviews SET customer_id = ? WHERE ") + kMovedReviews,
+                   a.id, b.id, a.id);
+    for (const char* table : kMovedWithCustomer) {
+      store::execute(conn,
+                     std::string("UPDATE ") + table + " SET customer_id = ? WHERE customer_id = ?",
+                     a.id, b.id);
+    }
     store::execute(conn,
                    "UPDATE customers SET organisation_id = ? WHERE organisation_id = ? AND id <> ?",
                    a.id, b.id, a.id);

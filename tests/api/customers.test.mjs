@@ -295,6 +295,42 @@ test("merge moves interactions, tags and external ids; timeline, audit; 360 and 
   assert.equal(new Set(ats).size, ats.length);
 });
 
+test("merge also moves tickets, reviews, surveys and personal coupons; a clashing review stays", async () => {
+  const post = async (path, json) => {
+    const r = await s.request("POST", path, { token: admin, json });
+    assert.equal(r.status, 201, `${path}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const keep = (await create({ name: "Keeper" })).body;
+  const dup = (await create({ name: "Keeper twin" })).body;
+  const tea = await post("/api/v1/products", { sku: "MERGE-TEA", name: "Tea", price_minor: 900, currency: "USD" });
+  const pot = await post("/api/v1/products", { sku: "MERGE-POT", name: "Pot", price_minor: 2900, currency: "USD" });
+  const ticket = await post("/api/v1/tickets", { type: "complaint", channel: "phone", customer_id: dup.id, subject: "Cracked pot" });
+  const keptReview = await post("/api/v1/reviews", { product_id: tea.id, customer_id: keep.id, rating: 4 });
+  const clash = await post("/api/v1/reviews", { product_id: tea.id, customer_id: dup.id, rating: 2 });
+  const moves = await post("/api/v1/reviews", { product_id: pot.id, customer_id: dup.id, rating: 5 });
+  const hour = 3600 * 1000;
+  const coupon = (await post("/api/v1/coupons", { code: "TWIN-10", percent_off: 10, customer_id: dup.id,
+    starts_at: new Date(Date.now() - hour).toISOString(), ends_at: new Date(Date.now() + hour).toISOString() })).items[0];
+
+  const r = await s.request("POST", `/api/v1/customers/${keep.id}/merge`, { token: admin, json: { other_id: dup.id } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const tickets = await s.request("GET", `/api/v1/tickets?customer=${keep.id}`, { token: admin });
+  assert.deepEqual(tickets.body.items.map((x) => x.id), [ticket.id]);
+  const reviews = await s.request("GET", `/api/v1/customers/${keep.id}/reviews`, { token: admin });
+  assert.deepEqual(reviews.body.items.map((x) => x.id).sort((a, b) => a - b), [keptReview.id, moves.id]);
+  const left = await s.request("GET", `/api/v1/customers/${dup.id}/reviews`, { token: admin });
+  assert.deepEqual(left.body.items.map((x) => x.id), [clash.id]);
+  const coupons = await s.request("GET", `/api/v1/coupons?customer_id=${keep.id}`, { token: admin });
+  assert.deepEqual(coupons.body.items.map((x) => x.id), [coupon.id]);
+  // The audit entry lists what moved, to undo the merge by.
+  const [{ after }] = s.sql(`SELECT after FROM audit_log WHERE action = 'merge' AND entity_id = '${dup.id}'`);
+  const moved = JSON.parse(after).moved_to_survivor;
+  assert.deepEqual(moved.tickets, [ticket.id]);
+  assert.deepEqual(moved.reviews, [moves.id]);
+  assert.deepEqual(moved.coupons, [coupon.id]);
+});
+
 test("bulk upsert: all or nothing with per-item errors", async () => {
   let r = await s.request("POST", "/api/v1/customers/bulk", { token: admin, json: { mode: "upsert", customers: [
     { name: "Bulk One", external_ids: [{ source: "shop", id: "B1" }] },

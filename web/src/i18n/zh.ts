@@ -170,7 +170,7 @@ const zh: typeof en = {
     sendSurvey: "发送调查",
     surveySent: "已发送 {kind} 调查。",
     merge: "合并重复客户",
-    mergeHelp: "另一位客户的订单、工单和时间线将转到此客户，另一位客户标记为已合并。",
+    mergeHelp: "另一位客户的订单、退货、工单、评价、问卷回答、专属优惠券和时间线将转到此客户，另一位客户标记为已合并。其会员资格，以及对此客户也评价过的商品的评价，仍保留在原记录上。",
     mergeId: "重复客户的编号",
     mergeFind: "查找",
     mergeAction: "合并到此客户",
