@@ -84,7 +84,7 @@ export function dayStart(day: string, plusDays = 0): string {
 }
 
 // The query of GET /api/v1/customers for a state, a page cursor and a page size.
-export function apiQuery(state: ListState, cursor: string | null, limit: number) {
+export function apiQuery(state: ListState, cursor: string | null | undefined, limit: number) {
   const f = state.filters;
   return {
     q: state.q.trim() || undefined,

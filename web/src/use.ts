@@ -1,6 +1,6 @@
 // Small composables shared by the screens.
 import { onUnmounted, ref, shallowRef, type Ref } from "vue";
-import { ApiError } from "./api";
+import { ApiError, type Page } from "./api";
 
 // Runs `fn` and keeps its result, loading flag and error; `run` again to reload. A newer run
 // wins over an older one still in flight (so fast typing never shows stale results).
@@ -69,7 +69,7 @@ export function debounce<A extends unknown[]>(fn: (...a: A) => void, ms: number)
 }
 
 // Cursor pages of a list: the cursor of each page seen, for "previous".
-export function usePages() {
+function usePages() {
   const cursors = ref<(string | null)[]>([null]);
   const index = ref(0);
   return {
@@ -91,4 +91,24 @@ export function usePages() {
       return true;
     },
   };
+}
+
+// A list read in cursor pages (useLoader + usePages): `fetch` gets the cursor of the page to show
+// (undefined: the first). `page` is the index of the page shown; `restart` goes back to the first
+// page and loads it (after a change of search, filter or sort); `next` and `previous` step through
+// the pages and load (nothing happens past either end). Show the pager with Pager.vue.
+export function usePagedList<T>(fetch: (cursor: string | undefined, signal: AbortSignal) => Promise<Page<T> | null>) {
+  const pages = usePages();
+  const list = useLoader((signal) => fetch(pages.cursor(), signal));
+  function restart() {
+    pages.reset();
+    void list.run();
+  }
+  function next() {
+    if (pages.next(list.data.value?.next_cursor)) void list.run();
+  }
+  function previous() {
+    if (pages.previous()) void list.run();
+  }
+  return { ...list, page: pages.index, restart, next, previous };
 }
