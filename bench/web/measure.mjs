@@ -100,7 +100,7 @@ console.log(`bundle: all JavaScript ${(js / 1024).toFixed(1)} kB gzipped (CSS ${
     // Interactive: the figures and the four charts are drawn, no panel is still loading, and the
     // page answers a click (the menu link below is usable).
     await page.locator("[data-test=kpis]").waitFor();
-    await page.waitForFunction(() => document.querySelectorAll(".chart canvas").length >= 4 &&
+    await page.waitForFunction(() => document.querySelectorAll(".chart svg").length >= 4 &&
       document.querySelectorAll(".state-loading").length === 0);
     await page.locator("nav a[href='/customers']").click({ trial: true });
     tti.push(Date.now() - t0);

@@ -215,7 +215,7 @@ test("the RFM grid appears after a manager's refresh", async () => {
   await page.goto(`${s.url}/analytics`);
   await page.locator("[data-test=refresh]").click();
   const grid = page.locator("[data-test=rfm-grid]");
-  await grid.locator("canvas").first().waitFor({ timeout: 30000 });
+  await grid.locator(".chart svg").first().waitFor({ timeout: 30000 });
   await grid.locator("summary").click();
   const cells = await grid.locator("table td").allInnerTexts();
   assert.equal(cells.length, 25);
