@@ -139,7 +139,14 @@ test("search as you type finds a customer by a Chinese name", async () => {
   const row = page.locator("[data-test=customer-table] tbody tr", { hasText: "欧阳娜娜" });
   await row.waitFor();
   assert.equal(await page.locator("[data-test=customer-table] tbody tr").count(), 1);
+  // The text reaches the URL once typing pauses (not on every keystroke); back returns to it.
+  await page.waitForURL(/[?&]q=%E6%AC%A7%E9%98%B3(&|$)/);
   await shot("customers-search-chinese");
+  await row.locator("a").click();
+  await page.waitForURL(new RegExp(`/customers/${chinese.id}$`));
+  await page.goBack();
+  await page.locator("[data-test=customer-table] tbody tr", { hasText: "欧阳娜娜" }).waitFor();
+  assert.equal(await page.locator("[data-test=customer-search]").inputValue(), "欧阳");
   await row.locator("a").click();
   await page.waitForURL(new RegExp(`/customers/${chinese.id}$`));
 });
