@@ -1165,8 +1165,9 @@ WriteOp<Customer> CustomerService::restore(const Caller& caller, std::int64_t id
 // Tables whose rows move to the surviving customer of a merge as they are (no uniqueness per
 // customer to respect). Review votes (one per review and customer) and loyalty notices (of the
 // membership, which stays) do not move.
-constexpr const char* kMovedWithCustomer[] = {"tickets", "survey_invitations", "survey_responses",
-                                              "coupons", "coupon_redemptions"};
+constexpr const char* kMovedWithCustomer[] = {
+    "orders",           "returns", "interactions",      "tickets", "survey_invitations",
+    "survey_responses", "coupons", "coupon_redemptions"};
 
 WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
                                          std::int64_t other_id) {
@@ -1187,15 +1188,11 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
 
     // What moves, recorded so the audit entry is enough to undo the merge.
     nlohmann::json moved = {
-        {"orders", ids_of(conn, "SELECT id FROM orders WHERE customer_id = ? ORDER BY id", b.id)},
-        {"returns", ids_of(conn, "SELECT id FROM returns WHERE customer_id = ? ORDER BY id", b.id)},
-        {"interactions",
-         ids_of(conn, "SELECT id FROM interactions WHERE customer_id = ? ORDER BY id", b.id)},
         {"contacts",
          ids_of(conn, "SELECT id FROM customers WHERE organisation_id = ? ORDER BY id", b.id)},
         {"tags", b.tags},
         {"external_ids", audit_json(b)["external_ids"]}};
-    // The service and feedback history moves too, so the survivor's 360 shows all of it. A review
+    // The whole history moves (kMovedWithCustomer), so the survivor's 360 shows all of it. A review
     // of a product the survivor has reviewed as well stays with the merged record (one current
     // review per customer and product); so does a loyalty membership, whose ledger is
     // append-only: it is left for a points adjustment by a person.
@@ -1210,10 +1207,6 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
           conn, std::string("SELECT id FROM ") + table + " WHERE customer_id = ? ORDER BY id",
           b.id);
     }
-    store::execute(conn, "UPDATE orders SET customer_id = ? WHERE customer_id = ?", a.id, b.id);
-    store::execute(conn, "UPDATE returns SET customer_id = ? WHERE customer_id = ?", a.id, b.id);
-    store::execute(conn, "UPDATE interactions SET customer_id = ? WHERE customer_id = ?", a.id,
-                   b.id);
     store::execute(conn, std::string("UPDATE reviews SET customer_id = ? WHERE ") + kMovedReviews,
                    a.id, b.id, a.id);
     for (const char* table : kMovedWithCustomer) {

@@ -86,6 +86,13 @@ int status_of(ErrorCode code) {
   return 500;
 }
 
+// A record id as text: digits only ("+1", "-1", " 1" are none) of a positive int64.
+std::optional<std::int64_t> positive_id(std::string_view v) {
+  const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
+  auto id = digits ? parse_int64(v) : std::nullopt;
+  if (!id || *id <= 0) return std::nullopt;
+  return id;
+}
 }  // namespace
 
 ErrorReply map_error(std::exception_ptr error, const std::string& request_id) {
@@ -162,10 +169,8 @@ std::string Exchange::path_param(const char* name) const {
 
 std::int64_t Exchange::id_param(const char* name) const {
   auto v = params_[name];
-  // Digits only: "+1", "-1", " 1" name no record either.
-  const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
-  auto id = digits ? parse_int64(v) : std::nullopt;
-  if (!id || *id <= 0) {
+  auto id = positive_id(v);
+  if (!id) {
     throw_not_found("no record with id '" + std::string(v.substr(0, 40)) + "'", name);
   }
   return *id;
@@ -206,10 +211,8 @@ std::optional<int> Exchange::query_int(const char* name, int min, int max) const
 std::optional<std::int64_t> Exchange::query_id(const char* name) const {
   auto v = query(name);
   if (!v) return std::nullopt;
-  const bool digits =
-      !v->empty() && v->size() <= 18 && v->find_first_not_of("0123456789") == std::string::npos;
-  auto id = digits ? parse_int64(*v) : std::nullopt;
-  if (!id || *id <= 0) throw_invalid(name, "must be a positive integer id");
+  auto id = v->size() <= 18 ? positive_id(*v) : std::nullopt;
+  if (!id) throw_invalid(name, "must be a positive integer id");
   return id;
 }
 

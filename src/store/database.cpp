@@ -41,14 +41,17 @@ class Checkpointer {
   Checkpointer& operator=(const Checkpointer&) = delete;
 
   // Called by the writer's connection after each commit. From catch_up_pages on, the writer
-  // copies the rest itself (see Database::Database) and this thread leaves the lock to it.
-  void wal_pages(int pages) {
-    if (pages < kCheckpointPages || pages >= catch_up_pages_) return;
+  // copies the rest itself (see Database::Database) and this thread leaves the lock to it: then
+  // true.
+  bool wal_pages(int pages) {
+    if (pages >= catch_up_pages_) return true;
+    if (pages < kCheckpointPages) return false;
     {
       std::lock_guard lock(mu_);
       due_ = true;
     }
     cv_.notify_one();
+    return false;
   }
 
  private:
@@ -103,10 +106,8 @@ Database::Database(std::string path, DatabaseOptions options)
   // this long, the writer itself, between two groups (no frame can be added meanwhile), copies
   // what the background checkpoint has not yet, and its next transaction starts the WAL over.
   auto wal_long = std::make_shared<bool>(false);  // writer thread only
-  o.on_wal_commit = [cp = checkpointer_.get(), wal_long,
-                     limit = options_.wal_catch_up_pages](int pages) {
-    cp->wal_pages(pages);
-    *wal_long = pages >= limit;
+  o.on_wal_commit = [cp = checkpointer_.get(), wal_long](int pages) {
+    *wal_long = cp->wal_pages(pages);
   };
   auto conn = std::make_unique<SqliteConnection>(path_, o);
   // A WAL file left longer than this (by a long reader, say) is cut back when it starts over.

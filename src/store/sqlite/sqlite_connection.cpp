@@ -221,11 +221,9 @@ VacuumResult vacuum_database(const std::string& path, int busy_timeout_ms) {
   o.busy_timeout_ms = busy_timeout_ms;
   SqliteConnection conn(path, o);
   auto scalar = [&conn](std::string_view sql) {
-    auto& st = conn.prepare(sql);
-    st.step();
-    const std::int64_t v = st.get_int(0);
-    st.reset();
-    return v;
+    Query q(conn, sql);
+    q.step();
+    return q->get_int(0);
   };
   VacuumResult r;
   const std::int64_t page_size = scalar("PRAGMA page_size");
@@ -236,9 +234,8 @@ VacuumResult vacuum_database(const std::string& path, int busy_timeout_ms) {
   // the file busy or answers with the mode it stayed in.
   std::string mode;
   try {
-    auto& st = conn.prepare("PRAGMA journal_mode=DELETE");
-    if (st.step()) mode = std::string(st.get_text(0));
-    st.reset();
+    Query q(conn, "PRAGMA journal_mode=DELETE");
+    if (q.step()) mode = std::string(q->get_text(0));
   } catch (const Error& e) {
     mode = e.what();
   }
