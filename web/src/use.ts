@@ -93,6 +93,14 @@ function usePages() {
   };
 }
 
+// What Pager.vue needs of a paged list.
+export interface PagedList {
+  page: Ref<number>;
+  data: Ref<{ next_cursor?: string | null } | null>;
+  previous(): void;
+  next(): void;
+}
+
 // A list read in cursor pages (useLoader + usePages): `fetch` gets the cursor of the page to show
 // (undefined: the first). `page` is the index of the page shown; `restart` goes back to the first
 // page and loads it (after a change of search, filter or sort); `next` and `previous` step through
