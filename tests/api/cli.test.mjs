@@ -353,6 +353,19 @@ test("backup makes a consistent copy while the server writes; refuses an existin
     }
   });
 
+test("a file that is not a database is refused naming it, and left as it was", () => {
+  const file = path.join(dir(), "notes.db");
+  fs.writeFileSync(file, "not a database, just notes\n".repeat(100));
+  for (const args of [["migrate", "--db", file], ["vacuum", "--db", file], ["user", "list", "--db", file]]) {
+    const r = cli(args);
+    assert.notEqual(r.status, 0, args.join(" "));
+    assert.ok(r.stderr.includes(`cannot open database '${file}'`), r.stderr);
+    assert.match(r.stderr, /not a database/);
+  }
+  assert.equal(fs.readFileSync(file, "utf8"), "not a database, just notes\n".repeat(100));
+  assert.ok(!fs.existsSync(`${file}-wal`));
+});
+
 test("vacuum returns a file's free pages; refuses while a server has the file open", async () => {
   const { db, email, password } = demoDb();
   // About 20 MB of rows, then deleted: their pages stay in the file, free, until a vacuum.

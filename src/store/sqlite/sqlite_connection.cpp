@@ -103,7 +103,16 @@ SqliteConnection::SqliteConnection(const std::string& path, const SqliteOptions&
   sqlite3_extended_result_codes(db_, 1);
   // busy_timeout first: the PRAGMAs below may need a lock another process holds.
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
-  if (!options.read_only) exec("PRAGMA journal_mode=WAL");
+  // The first statement reads the file's header: a file that is not a database fails here, said
+  // with its path (SQLite's own message names no file).
+  try {
+    if (!options.read_only) exec("PRAGMA journal_mode=WAL");
+  } catch (const Error& e) {
+    std::string msg = "cannot open database '" + path + "': " + e.what();
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw Error(e.code(), msg, "db");
+  }
   exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
   exec("PRAGMA foreign_keys=ON");
   exec("PRAGMA temp_store=MEMORY");
