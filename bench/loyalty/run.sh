@@ -7,10 +7,12 @@
 #  3. Balance read: GET /api/v1/loyalty/members/{id} of a random member, at CONNECTIONS and at
 #     BALANCE_CONNECTIONS (default 16) connections. Target: p99 <= 5 ms (the issue names no
 #     concurrency; past the server's saturation p99 is the queue: Little's law).
+#  1b, 2b and 3c: the same requests open-loop at RATE (default 3000) and BALANCE_RATE (default
+#     5000) per second: p99 at that rate rather than at saturation (bench/http/openloop.mjs).
 #  4. Daily expiry over all members (`rapport loyalty expire`), every member's lots past due:
 #     the worst case, one expire entry and one timeline entry per member. Target: <= 30 s.
 # Usage: bench/loyalty/run.sh path/to/rapport [MEMBERS] [ENTRIES] [DURATION_S] [CONNECTIONS] [THREADS]
-#   Needs wrk, sqlite3, curl and jq. Prints `uptime` before and after each part.
+#   Needs wrk, node, sqlite3, curl and jq. Prints `uptime` before and after each part.
 #   DB=file keeps the generated database there (and reuses it when it exists; part 4 changes it).
 #   GEN_ONLY=1 stops after generating it.
 set -euo pipefail
@@ -77,9 +79,21 @@ run_wrk() {  # label script [REDEEM]
     "http://127.0.0.1:$port" | grep -E "^result|Requests/sec"
   echo "   load after: $(uptime)"
 }
+# Open loop (bench/http/openloop.mjs): the same requests on a fixed schedule of RATE per second
+# over at most CONNECTIONS connections, latency from each request's scheduled time: p99 at that
+# rate, where wrk's closed loop measures it at the server's saturation.
+run_open() {  # label scenario rate [REDEEM]
+  echo "== $1 (open loop, $3/s for ${duration} s, at most $connections connections); load before: $(uptime)"
+  REDEEM=${4:-0} node "$here/../http/openloop.mjs" --url "http://127.0.0.1:$port" --scenario "$2" \
+    --rate "$3" --duration "$duration" --connections "$connections"
+  echo "   load after: $(uptime)"
+}
 run_wrk "1. earn on order placement: POST /api/v1/orders" earn.lua 0
+run_open "1b. earn on order placement" earn "${RATE:-3000}" 0
 run_wrk "2. redeem at checkout: POST /api/v1/orders with redeem_points" earn.lua 10
+run_open "2b. redeem at checkout" earn "${RATE:-3000}" 10
 run_wrk "3. balance read: GET /api/v1/loyalty/members/{id}" balance.lua
+run_open "3c. balance read" balance "${BALANCE_RATE:-5000}"
 connections_main=$connections
 connections=${BALANCE_CONNECTIONS:-16}
 run_wrk "3b. balance read: GET /api/v1/loyalty/members/{id}" balance.lua

@@ -4,8 +4,10 @@
 # `rapport serve` on a freshly generated database (synchronous=FULL: every 201 is durable).
 # Target (issue 3): at least 3,000 orders/s with p99 <= 20 ms. A GET of one product follows as
 # a reference for what the machine serves under the same load.
-# Usage: bench/orders/run.sh path/to/rapport [DURATION_S] [CONNECTIONS] [THREADS]
-#   Needs wrk, sqlite3, curl and jq. Builds nothing; prints `uptime` before and after (the load
+# Then the same requests open-loop at RATE orders/s (default 3000; bench/http/openloop.mjs):
+# p99 at that rate rather than at saturation.
+# Usage: [RATE=3000] bench/orders/run.sh path/to/rapport [DURATION_S] [CONNECTIONS] [THREADS]
+#   Needs wrk, sqlite3, curl, jq and node. Builds nothing; prints `uptime` before and after (the load
 #   of other processes on the machine changes the figures).
 set -euo pipefail
 bin=$(realpath "${1:?usage: run.sh path/to/rapport [DURATION_S] [CONNECTIONS] [THREADS]}")
@@ -57,6 +59,15 @@ TOKEN=$token PRODUCT_FIRST=$first_product PRODUCTS=500 CUSTOMERS=20000 wrk -t "$
   -s "$here/post_orders.lua" "http://127.0.0.1:$port" > /dev/null
 TOKEN=$token PRODUCT_FIRST=$first_product PRODUCTS=500 CUSTOMERS=20000 wrk -t "$wrk_threads" -c "$connections" \
   -d "${duration}s" --latency -s "$here/post_orders.lua" "http://127.0.0.1:$port" | tee "$work/wrk.txt"
+echo "== load after: $(uptime)"
+# Open loop: RATE orders/s on a fixed schedule over at most the same connections, latency from
+# each request's scheduled time (bench/http/openloop.mjs): the latency at that rate, where wrk's
+# closed loop above measures it at the server's saturation.
+rate=${RATE:-3000}
+echo "== open loop: $rate orders/s for ${duration} s (at most $connections connections); load before: $(uptime)"
+TOKEN=$token PRODUCT_FIRST=$first_product PRODUCTS=500 CUSTOMERS=20000 node "$here/../http/openloop.mjs" \
+  --url "http://127.0.0.1:$port" --scenario orders --rate "$rate" --duration "$duration" \
+  --connections "$connections"
 echo "== load after: $(uptime)"
 # Reference in the same run and under the same load: an authenticated primary-key read
 # (GET /api/v1/products/1), i.e. what this machine serves right now for a minimal request.
