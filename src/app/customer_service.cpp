@@ -16,6 +16,7 @@
 #include "app/analytics_service.hpp"
 #include "app/audit_log.hpp"
 #include "app/contact_normalizer.hpp"
+#include "app/loyalty_service.hpp"
 #include "app/permissions.hpp"
 #include "app/settings.hpp"
 #include "core/error.hpp"
@@ -1163,8 +1164,8 @@ WriteOp<Customer> CustomerService::restore(const Caller& caller, std::int64_t id
 }
 
 // Tables whose rows move to the surviving customer of a merge as they are (no uniqueness per
-// customer to respect). Review votes (one per review and customer) and loyalty notices (of the
-// membership, which stays) do not move.
+// customer to respect). Review votes (one per review and customer) and loyalty notices (sent
+// about the merged record's lots) do not move; the loyalty account moves by move_membership.
 constexpr const char* kMovedWithCustomer[] = {
     "orders",           "returns", "interactions",      "tickets", "survey_invitations",
     "survey_responses", "coupons", "coupon_redemptions"};
@@ -1194,8 +1195,8 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
         {"external_ids", audit_json(b)["external_ids"]}};
     // The whole history moves (kMovedWithCustomer), so the survivor's 360 shows all of it. A review
     // of a product the survivor has reviewed as well stays with the merged record (one current
-    // review per customer and product); so does a loyalty membership, whose ledger is
-    // append-only: it is left for a points adjustment by a person.
+    // review per customer and product). The loyalty ledger is append-only: its balance moves
+    // by adjustment entries (move_membership, after the orders, for the tier).
     constexpr const char* kMovedReviews =
         "customer_id = ? AND NOT (replaced_at IS NULL AND product_id IN (SELECT product_id FROM "
         "reviews WHERE customer_id = ? AND replaced_at IS NULL))";
@@ -1217,6 +1218,8 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
     store::execute(conn,
                    "UPDATE customers SET organisation_id = ? WHERE organisation_id = ? AND id <> ?",
                    a.id, b.id, a.id);
+    nlohmann::json loyalty = move_membership(conn, caller, b.id, a.id, now);
+    if (!loyalty.is_null()) moved["loyalty"] = loyalty;
 
     // The other record first, so its email and phone no longer count as live.
     Customer b_after = b;
@@ -1268,9 +1271,13 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
     nlohmann::json b_audit = audit_json(b_after);
     b_audit["moved_to_survivor"] = moved;
     record_audit(conn, caller, "merge", "customer", std::to_string(b.id), audit_json(b), b_audit);
-    system_event(conn, caller, a.id, "customer_merged",
-                 "Merged customer " + std::to_string(b.id) + " (" + b.name + ") into this one",
-                 b.id);
+    std::string subject =
+        "Merged customer " + std::to_string(b.id) + " (" + b.name + ") into this one";
+    if (!loyalty.is_null()) {
+      subject += "; its loyalty account moved here with " +
+                 std::to_string(loyalty["points"].get<std::int64_t>()) + " points";
+    }
+    system_event(conn, caller, a.id, "customer_merged", subject, b.id);
     return a_after;
   };
 }

@@ -170,7 +170,7 @@ LedgerEntry append_ledger(store::Connection& conn, const Caller& caller, const L
   std::int64_t debits = t.debits;
   if (e.points > 0) {
     credits += e.points;
-    TimeMs expires = add_months_utc(e.at, cfg.expiry_months);
+    TimeMs expires = in.expires_at.value_or(add_months_utc(e.at, cfg.expiry_months));
     // First in, first out: a lot never expires before one earned earlier (the expiry setting
     // may have been shortened since).
     store::Query q(conn,
@@ -196,6 +196,89 @@ LedgerEntry append_ledger(store::Connection& conn, const Caller& caller, const L
                  e.reason, e.ref_type, e.ref_id, e.user_id, now_ms());
   e.id = conn.last_insert_id();
   return e;
+}
+
+nlohmann::json move_membership(store::Connection& conn, const Caller& caller, std::int64_t from,
+                               std::int64_t to, TimeMs now) {
+  if (!is_member(conn, from)) return nullptr;
+  const LoyaltyConfig cfg = load_loyalty_config(conn);
+  const LedgerTotals totals = ledger_totals(conn, from);
+  // The lots with points left, oldest first: debits took points first in, first out, so a lot
+  // (its credits_total - points, credits_total] keeps what lies above the debits.
+  std::vector<std::pair<std::int64_t, TimeMs>> lots;
+  {
+    store::Query q(conn,
+                   "SELECT points, credits_total, expires_at FROM loyalty_ledger WHERE "
+                   "customer_id = ? AND expires_at IS NOT NULL AND credits_total > ? ORDER BY id",
+                   from, totals.debits);
+    while (q.step()) {
+      const std::int64_t top = q->get_int(1);
+      const std::int64_t left = top - std::max(totals.debits, top - q->get_int(0));
+      if (left > 0) lots.emplace_back(left, q->get_int(2));
+    }
+  }
+  bool created = false;
+  if (!is_member(conn, to)) {
+    store::execute(conn,
+                   "INSERT INTO loyalty_members (customer_id, joined_at, tier, tier_since, "
+                   "tier_review_at, created_at, updated_at) SELECT ?, joined_at, tier, "
+                   "tier_since, tier_review_at, ?, ? FROM loyalty_members WHERE customer_id = ?",
+                   to, now_ms(), now_ms(), from);
+    created = true;
+  } else {
+    store::Query q(conn,
+                   "SELECT f.tier, t.tier FROM loyalty_members f, loyalty_members t WHERE "
+                   "f.customer_id = ? AND t.customer_id = ?",
+                   from, to);
+    q.step();
+    if (tier_rank(cfg.tiers, q->get_text(0)) > tier_rank(cfg.tiers, q->get_text(1))) {
+      store::execute(conn,
+                     "UPDATE loyalty_members SET (tier, tier_since, tier_review_at) = (SELECT "
+                     "tier, tier_since, tier_review_at FROM loyalty_members WHERE customer_id = "
+                     "?), updated_at = ?, version = version + 1 WHERE customer_id = ?",
+                     from, now_ms(), to);
+    }
+  }
+  nlohmann::json cards = nlohmann::json::array();
+  {
+    store::Query q(conn, "SELECT id FROM loyalty_cards WHERE customer_id = ? ORDER BY id", from);
+    while (q.step()) cards.push_back(q->get_int(0));
+  }
+  if (!created) {
+    store::execute(conn,
+                   "UPDATE loyalty_cards SET status = 'replaced', replaced_at = ?, reason = ? "
+                   "WHERE customer_id = ? AND status = 'active'",
+                   now, "merged into customer " + std::to_string(to), from);
+  }
+  store::execute(conn, "UPDATE loyalty_cards SET customer_id = ? WHERE customer_id = ?", to, from);
+  if (totals.balance > 0) {
+    NewLedgerEntry out;
+    out.customer_id = from;
+    out.kind = "adjust";
+    out.points = -totals.balance;
+    out.reason = "Moved to customer " + std::to_string(to) + " by a merge";
+    out.ref_type = "customer";
+    out.ref_id = to;
+    out.at = now;
+    append_ledger(conn, caller, cfg, std::move(out), "other_id", totals);
+    for (const auto& [points, expires_at] : lots) {
+      NewLedgerEntry in;
+      in.customer_id = to;
+      in.kind = "adjust";
+      in.points = points;
+      in.reason = "Moved from customer " + std::to_string(from) + " by a merge";
+      in.ref_type = "customer";
+      in.ref_id = from;
+      in.at = now;
+      in.expires_at = expires_at;
+      append_ledger(conn, caller, cfg, std::move(in), "other_id");
+    }
+  }
+  reevaluate_tier(conn, caller, cfg, to, now);
+  return {{"points", totals.balance},
+          {"lots", lots.size()},
+          {"cards", cards},
+          {"membership", created ? "moved" : "joined"}};
 }
 
 bool is_member(store::Connection& conn, std::int64_t customer_id) {

@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/caller.hpp"
 #include "app/page.hpp"
 #include "app/write_op.hpp"
@@ -97,6 +99,9 @@ struct NewLedgerEntry {
   std::optional<std::string> ref_type;
   std::optional<std::int64_t> ref_id;
   TimeMs at = 0;
+  // A credit's expiry when it is not `at` + the expiry setting (points moved with their own
+  // expiry date); never before the member's previous lot either way.
+  std::optional<TimeMs> expires_at;
 };
 // Appends an entry inside the caller's write transaction. A credit expires expiry_months after
 // `at` (never before the member's previous lot). Throws conflict naming `field` when a debit
@@ -118,6 +123,17 @@ std::int64_t member_of_card(store::Connection& conn, std::string_view number,
 // is written with a 'tier_changed' timeline entry and an audit entry. Returns true on a change.
 bool reevaluate_tier(store::Connection& conn, const Caller& caller, const LoyaltyConfig& cfg,
                      std::int64_t customer_id, TimeMs now);
+
+// Moves the loyalty account of `from` (a customer being merged into `to`) inside the merge's
+// transaction, so that no point is lost: `from`'s cards go to `to` (its active card stays active
+// when `to` was no member, else it is marked replaced), `to` becomes a member with `from`'s tier
+// and dates when it was none (else keeps the higher of the two tiers), and `from`'s balance moves
+// by a pair of 'adjust' entries: a debit of the whole balance on `from`, and on `to` one credit
+// per lot with points left, keeping that lot's expiry (later when `to` holds a lot expiring
+// later: first in, first out). The tier is then re-evaluated with the moved orders. Returns
+// what moved, for the audit entry (null when `from` is no member).
+nlohmann::json move_membership(store::Connection& conn, const Caller& caller, std::int64_t from,
+                               std::int64_t to, TimeMs now);
 
 // The tier multiplier of a member's current tier (100 when the tier is unknown).
 std::int64_t member_earn_multiplier(store::Connection& conn, const LoyaltyConfig& cfg,

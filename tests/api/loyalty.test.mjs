@@ -248,6 +248,63 @@ test("the 360 view shows card, tier, balance and points expiring soon", async ()
   assert.equal(other.body.loyalty, null);
 });
 
+test("a merge moves the duplicate's loyalty account: card, points with their expiry, tier; no point lost", async () => {
+  const merge = (keep, dup) => post(`/api/v1/customers/${keep}/merge`, { other_id: dup });
+  // The survivor is no member: the membership and its card move, the card keeps working.
+  const keep = addCustomer("Merge Keeper");
+  const dup = addCustomer("Merge Twin");
+  const m = await enrol(dup);
+  const old = new Date(Date.now() - 710 * 86400000).toISOString();
+  await buy({ customer_id: dup, placed_at: old, lines: [{ product_id: tea.id, quantity: 5 }] });  // 50, due soon
+  const o = await buy({ customer_id: dup, lines: [{ product_id: pot.id, quantity: 2 }] });  // 100
+  await buy({ customer_id: dup, redeem_points: 20, idempotency_key: "merge-1", lines: [{ product_id: tea.id, quantity: 1 }] });
+  const before = await member(dup);
+  assert.equal(before.balance, 50 + 100 + 9 - 20);
+  assert.equal(before.expiring_points, 30);
+  let r = await merge(keep, dup);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const after = await member(keep);
+  assert.equal(after.balance, before.balance);
+  assert.equal(after.card_number, m.card_number);
+  assert.equal(after.tier, before.tier);
+  assert.equal(after.joined_at, before.joined_at);
+  // The points due soon are still due soon: each lot kept its expiry date.
+  assert.equal(after.expiring_points, 30);
+  assert.equal(ledgerSum(keep), before.balance);
+  assert.equal(ledgerSum(dup), 0);
+  assert.equal((await member(dup)).balance, 0);
+  const byCard = await s.request("GET", `/api/v1/loyalty/cards/${m.card_number}`, { token: admin });
+  assert.equal(byCard.body.customer_id, keep);
+  const st = await s.request("GET", `/api/v1/loyalty/members/${dup}/ledger?limit=1`, { token: admin });
+  assert.deepEqual(st.body.items.map((e) => [e.kind, e.points, e.ref_type, e.ref_id]), [["adjust", -before.balance, "customer", keep]]);
+  // A return of an order that moved reverses its points on the survivor.
+  r = await post(`/api/v1/orders/${o.id}/returns`, { lines: [{ order_line_id: o.lines[0].id, quantity: 1 }] });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal((await member(keep)).balance, before.balance - 50);
+  const [{ after: audit }] = s.sql(`SELECT after FROM audit_log WHERE action = 'merge' AND entity_id = '${dup}'`);
+  assert.deepEqual(JSON.parse(audit).moved_to_survivor.loyalty,
+    { points: before.balance, lots: 3, cards: [s.sql(`SELECT id FROM loyalty_cards WHERE number = '${m.card_number}'`)[0].id], membership: "moved" });
+  const tl = s.sql(`SELECT subject FROM interactions WHERE customer_id = ${keep} AND kind = 'customer_merged'`);
+  assert.match(tl[0].subject, new RegExp(`moved here with ${before.balance} points`));
+
+  // Both are members: the balances add up, the survivor's card stays, the other's is replaced.
+  const a = addCustomer("Both Keeper");
+  const b = addCustomer("Both Twin");
+  const ma = await enrol(a);
+  const mb = await enrol(b);
+  await post(`/api/v1/loyalty/members/${a}/adjustments`, { points: 100, reason: "welcome" });
+  await buy({ customer_id: b, lines: [{ product_id: pot.id, quantity: 1 }] });  // 50
+  r = await merge(a, b);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const both = await member(a);
+  assert.equal(both.balance, 150);
+  assert.equal(both.card_number, ma.card_number);
+  assert.equal(ledgerSum(a) + ledgerSum(b), 150);
+  const gone = await s.request("GET", `/api/v1/loyalty/cards/${mb.card_number}`, { token: admin });
+  assert.equal(gone.status, 409);
+  assert.match(gone.body.error.message, /replaced/);
+});
+
 test("adjustments: a reason is required, a debit cannot overdraw, sales may not adjust", async () => {
   const id = addCustomer("Adjusted");
   await enrol(id);

@@ -168,7 +168,7 @@ export default {
     sendSurvey: "Send a survey",
     surveySent: "{kind} survey sent.",
     merge: "Merge a duplicate",
-    mergeHelp: "The other customer's orders, returns, tickets, reviews, survey answers, personal coupons and timeline move to this one; the other is marked as merged. Its loyalty membership, and a review of a product this customer has reviewed too, stay with it.",
+    mergeHelp: "The other customer's orders, returns, tickets, reviews, survey answers, personal coupons, timeline and loyalty points (with their card and expiry dates) move to this one; the other is marked as merged. A review of a product this customer has reviewed too stays with it.",
     mergeId: "ID of the duplicate",
     mergeFind: "Find",
     mergeAction: "Merge into this customer",
