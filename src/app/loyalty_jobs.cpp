@@ -203,7 +203,10 @@ TierReviewResult review_tiers(store::Database& db, TimeMs now) {
     auto& reader = db.reader();
     store::Transaction snapshot(reader, false);
     cfg = load_loyalty_config(reader);
-    store::Query q(reader, "SELECT customer_id FROM loyalty_members WHERE tier_review_at <= ?",
+    // A membership merged into another customer's (move_membership) is no longer reviewed.
+    store::Query q(reader,
+                   "SELECT m.customer_id FROM loyalty_members m JOIN customers c ON c.id = "
+                   "m.customer_id WHERE m.tier_review_at <= ? AND c.merged_into IS NULL",
                    now);
     while (q.step()) due.push_back(q->get_int(0));
   }
