@@ -1164,8 +1164,9 @@ WriteOp<Customer> CustomerService::restore(const Caller& caller, std::int64_t id
 }
 
 // Tables whose rows move to the surviving customer of a merge as they are (no uniqueness per
-// customer to respect). Review votes (one per review and customer) and loyalty notices (sent
-// about the merged record's lots) do not move; the loyalty account moves by move_membership.
+// customer to respect). Reviews and their votes (one per customer and product, and per review)
+// move by their own rule; loyalty notices (sent about the merged record's lots) do not move; the
+// loyalty account moves by move_membership.
 constexpr const char* kMovedWithCustomer[] = {
     "orders",           "returns", "interactions",      "tickets", "survey_invitations",
     "survey_responses", "coupons", "coupon_redemptions"};
@@ -1210,6 +1211,18 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
     }
     store::execute(conn, std::string("UPDATE reviews SET customer_id = ? WHERE ") + kMovedReviews,
                    a.id, b.id, a.id);
+    // Its "helpful" votes too, except on a review the survivor has voted on as well (one vote
+    // per customer and review) or that is the survivor's own (no vote on one's own review).
+    constexpr const char* kMovedVotes =
+        "customer_id = ? AND review_id NOT IN (SELECT review_id FROM review_votes WHERE "
+        "customer_id = ?) AND review_id NOT IN (SELECT id FROM reviews WHERE customer_id = ?)";
+    moved["review_votes"] = ids_of(
+        conn,
+        std::string("SELECT review_id FROM review_votes WHERE ") + kMovedVotes + " ORDER BY 1",
+        b.id, a.id, a.id);
+    store::execute(conn,
+                   std::string("UPDATE review_votes SET customer_id = ? WHERE ") + kMovedVotes,
+                   a.id, b.id, a.id, a.id);
     for (const char* table : kMovedWithCustomer) {
       store::execute(conn,
                      std::string("UPDATE ") + table + " SET customer_id = ? WHERE customer_id = ?",

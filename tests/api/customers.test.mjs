@@ -309,6 +309,13 @@ test("merge also moves tickets, reviews, surveys and personal coupons; a clashin
   const keptReview = await post("/api/v1/reviews", { product_id: tea.id, customer_id: keep.id, rating: 4 });
   const clash = await post("/api/v1/reviews", { product_id: tea.id, customer_id: dup.id, rating: 2 });
   const moves = await post("/api/v1/reviews", { product_id: pot.id, customer_id: dup.id, rating: 5 });
+  // Helpful votes: the duplicate's move unless the survivor voted on the review too, or wrote it.
+  const third = (await create({ name: "Third reviewer" })).body;
+  const r3 = await post("/api/v1/reviews", { product_id: tea.id, customer_id: third.id, rating: 3 });
+  const r4 = await post("/api/v1/reviews", { product_id: pot.id, customer_id: third.id, rating: 4 });
+  for (const [review, voter] of [[r3, dup], [r4, dup], [r4, keep], [keptReview, dup]]) {
+    await post(`/api/v1/reviews/${review.id}/votes`, { customer_id: voter.id });
+  }
   const hour = 3600 * 1000;
   const coupon = (await post("/api/v1/coupons", { code: "TWIN-10", percent_off: 10, customer_id: dup.id,
     starts_at: new Date(Date.now() - hour).toISOString(), ends_at: new Date(Date.now() + hour).toISOString() })).items[0];
@@ -329,6 +336,10 @@ test("merge also moves tickets, reviews, surveys and personal coupons; a clashin
   assert.deepEqual(moved.tickets, [ticket.id]);
   assert.deepEqual(moved.reviews, [moves.id]);
   assert.deepEqual(moved.coupons, [coupon.id]);
+  assert.deepEqual(moved.review_votes, [r3.id]);
+  const votes = (who) => s.sql(`SELECT review_id FROM review_votes WHERE customer_id = ${who} ORDER BY 1`).map((v) => v.review_id);
+  assert.deepEqual(votes(keep.id), [r3.id, r4.id]);
+  assert.deepEqual(votes(dup.id), [keptReview.id, r4.id].sort((a, b) => a - b));
 });
 
 test("bulk upsert: all or nothing with per-item errors", async () => {
