@@ -218,6 +218,8 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
     }
   }
   bool created = false;
+  // What an undo needs besides the ids: the survivor's membership before (null: none).
+  nlohmann::json to_before = nullptr;
   if (!is_member(conn, to)) {
     store::execute(conn,
                    "INSERT INTO loyalty_members (customer_id, joined_at, tier, tier_since, "
@@ -227,10 +229,12 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
     created = true;
   } else {
     store::Query q(conn,
-                   "SELECT f.tier, t.tier FROM loyalty_members f, loyalty_members t WHERE "
-                   "f.customer_id = ? AND t.customer_id = ?",
+                   "SELECT f.tier, t.tier, t.tier_since, t.tier_review_at FROM loyalty_members "
+                   "f, loyalty_members t WHERE f.customer_id = ? AND t.customer_id = ?",
                    from, to);
     q.step();
+    to_before = {
+        {"tier", q->get_text(1)}, {"tier_since", q->get_int(2)}, {"tier_review_at", q->get_int(3)}};
     if (tier_rank(cfg.tiers, q->get_text(0)) > tier_rank(cfg.tiers, q->get_text(1))) {
       store::execute(conn,
                      "UPDATE loyalty_members SET (tier, tier_since, tier_review_at) = (SELECT "
@@ -251,6 +255,7 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
                    now, "merged into customer " + std::to_string(to), from);
   }
   store::execute(conn, "UPDATE loyalty_cards SET customer_id = ? WHERE customer_id = ?", to, from);
+  nlohmann::json entries = nlohmann::json::array();
   if (totals.balance > 0) {
     NewLedgerEntry out;
     out.customer_id = from;
@@ -260,7 +265,7 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
     out.ref_type = "customer";
     out.ref_id = to;
     out.at = now;
-    append_ledger(conn, caller, cfg, std::move(out), "other_id", totals);
+    entries.push_back(append_ledger(conn, caller, cfg, std::move(out), "other_id", totals).id);
     for (const auto& [points, expires_at] : lots) {
       NewLedgerEntry in;
       in.customer_id = to;
@@ -271,14 +276,16 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
       in.ref_id = from;
       in.at = now;
       in.expires_at = expires_at;
-      append_ledger(conn, caller, cfg, std::move(in), "other_id");
+      entries.push_back(append_ledger(conn, caller, cfg, std::move(in), "other_id").id);
     }
   }
   reevaluate_tier(conn, caller, cfg, to, now);
   return {{"points", totals.balance},
           {"lots", lots.size()},
           {"cards", cards},
-          {"membership", created ? "moved" : "joined"}};
+          {"membership", created ? "moved" : "joined"},
+          {"survivor_membership_before", to_before},
+          {"ledger_entries", entries}};
 }
 
 bool is_member(store::Connection& conn, std::int64_t customer_id) {

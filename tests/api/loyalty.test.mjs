@@ -282,8 +282,11 @@ test("a merge moves the duplicate's loyalty account: card, points with their exp
   assert.equal(r.status, 201, JSON.stringify(r.body));
   assert.equal((await member(keep)).balance, before.balance - 50);
   const [{ after: audit }] = s.sql(`SELECT after FROM audit_log WHERE action = 'merge' AND entity_id = '${dup}'`);
+  const entries = s.sql(`SELECT id FROM loyalty_ledger WHERE ref_type = 'customer' AND customer_id IN (${keep}, ${dup}) ORDER BY id`).map((e) => e.id);
+  assert.equal(entries.length, 4);
   assert.deepEqual(JSON.parse(audit).moved_to_survivor.loyalty,
-    { points: before.balance, lots: 3, cards: [s.sql(`SELECT id FROM loyalty_cards WHERE number = '${m.card_number}'`)[0].id], membership: "moved" });
+    { points: before.balance, lots: 3, cards: [s.sql(`SELECT id FROM loyalty_cards WHERE number = '${m.card_number}'`)[0].id],
+      membership: "moved", survivor_membership_before: null, ledger_entries: entries });
   const tl = s.sql(`SELECT subject FROM interactions WHERE customer_id = ${keep} AND kind = 'customer_merged'`);
   assert.match(tl[0].subject, new RegExp(`moved here with ${before.balance} points`));
 
@@ -300,6 +303,11 @@ test("a merge moves the duplicate's loyalty account: card, points with their exp
   assert.equal(both.balance, 150);
   assert.equal(both.card_number, ma.card_number);
   assert.equal(ledgerSum(a) + ledgerSum(b), 150);
+  const [{ after: audit2 }] = s.sql(`SELECT after FROM audit_log WHERE action = 'merge' AND entity_id = '${b}'`);
+  const moved2 = JSON.parse(audit2).moved_to_survivor.loyalty;
+  assert.equal(moved2.membership, "joined");
+  assert.equal(moved2.survivor_membership_before.tier, "member");
+  assert.equal(moved2.ledger_entries.length, 2);
   const gone = await s.request("GET", `/api/v1/loyalty/cards/${mb.card_number}`, { token: admin });
   assert.equal(gone.status, 409);
   assert.match(gone.body.error.message, /replaced/);
