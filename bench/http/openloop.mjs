@@ -22,6 +22,7 @@
 //   Prints one line: `result rate=R rps=.. p50_ms=.. p90_ms=.. p99_ms=.. p999_ms=.. max_ms=..
 //   errors=E of N late_sends=L` (late_sends: requests the generator itself sent more than 5 ms
 //   after their time, i.e. it was short of CPU; their latency still counts from the schedule).
+//   TIMELINE=1 also prints the worst latency of the requests scheduled in each second.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -103,6 +104,8 @@ let errors = 0;
 let measured = 0;
 let lateSends = 0;
 let outstanding = 0;
+// TIMELINE=1: the worst latency of the requests scheduled in each second, printed at the end.
+const timeline = process.env.TIMELINE ? [] : null;
 
 function send(intended, record) {
   const req = next();
@@ -116,7 +119,12 @@ function send(intended, record) {
     outstanding--;
     if (!record) return;
     measured++;
-    latencies.push(performance.now() - intended);
+    const latency = performance.now() - intended;
+    latencies.push(latency);
+    if (timeline) {
+      const second = Math.floor((intended - warmupEnd) / 1000);
+      timeline[second] = Math.max(timeline[second] ?? 0, latency);
+    }
     if (status !== req.expect) {
       errors++;
       if (errors <= 3) process.stderr.write(`status ${status}: ${text}\n`);
@@ -171,6 +179,9 @@ function finish() {
         `max_ms=${f(latencies.at(-1) ?? NaN)} errors=${errors + outstanding} of ${measured + outstanding} ` +
         `late_sends=${lateSends}\n`,
     );
+    if (timeline) {
+      process.stdout.write(`worst latency per second (ms): ${Array.from(timeline, (v) => (v ?? 0).toFixed(0)).join(" ")}\n`);
+    }
     agent.destroy();
     process.exit(0);
   };

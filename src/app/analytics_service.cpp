@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <random>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -283,109 +284,198 @@ StoreBaskets load_baskets(store::Connection& conn, TimeMs end_ms) {
   return out;
 }
 
-// The secondary indexes of customer_scores, exactly as the schema migration creates them. A
-// refresh replaces every row: dropping them and building each once over the new rows (CREATE
-// INDEX sorts) is several times faster than updating six b-trees row by row. Each costs 0.3-0.9 s
-// of a refresh on 1M customers: only the customer list's filters on the small classes (segment,
-// tier, type) and score sorts (revenue, P(alive), CLV) have one (schema v7 dropped three that no
-// query used, v9 the ABC class's). A unit test checks that the schema after a refresh is the
-// schema before it.
+// The secondary indexes of customer_scores: only the customer list's filters on the small
+// classes (segment, tier, type) and score sorts (revenue, P(alive), CLV) have one (schema v7
+// dropped three that no query used, v9 the ABC class's). Building each once over the new rows
+// (CREATE INDEX sorts) is several times faster than updating six b-trees row by row.
+//
+// A refresh fills customer_scores_next while the scores in customer_scores stay readable and
+// writers keep going: each step is a writer job of its own (20,000 rows, or one index), where
+// one job of 4-5 s on 1M customers held every order placed meanwhile. The last job puts the new
+// table in place by renaming the two (index names stay with their table, so the indexes of the
+// two tables are two sets of names, used by turns: set 0 as the schema migration creates them,
+// set 1 with a suffix). A unit test checks that two refreshes give the migrated schema back.
 constexpr const char* kScoreIndexes[][2] = {
-    {"customer_scores_segment",
-     "CREATE INDEX customer_scores_segment ON customer_scores (rfm_segment)"},
-    {"customer_scores_tier", "CREATE INDEX customer_scores_tier ON customer_scores (value_tier)"},
-    {"customer_scores_type",
-     "CREATE INDEX customer_scores_type ON customer_scores (customer_type)"},
-    {"customer_scores_revenue",
-     "CREATE INDEX customer_scores_revenue ON customer_scores (revenue_minor)"},
-    {"customer_scores_p_alive",
-     "CREATE INDEX customer_scores_p_alive ON customer_scores (p_alive)"},
-    {"customer_scores_clv", "CREATE INDEX customer_scores_clv ON customer_scores (clv_minor)"},
+    {"customer_scores_segment", "rfm_segment"}, {"customer_scores_tier", "value_tier"},
+    {"customer_scores_type", "customer_type"},  {"customer_scores_revenue", "revenue_minor"},
+    {"customer_scores_p_alive", "p_alive"},     {"customer_scores_clv", "clv_minor"},
+};
+constexpr const char* kIndexSetSuffix = "_b";
+constexpr std::size_t kScoreRowsPerJob = 20000;
+
+// A fill of customer_scores_next in progress: `token` is in analytics_refresh_fill while it is
+// this refresh's; a refresh started later (another process) takes the table over, and this one
+// stops at its next step.
+struct ScoreFill {
+  std::int64_t token = 0;
+  std::int64_t run_id = 0;  // the run row's id, written with it in the last step
+  int index_set = 0;        // the names the next table's indexes get
 };
 
-// Replaces the scores and the rules with a refresh's, in the caller's (one) write transaction.
-// The customer scores come first; `await_rules` then waits for the rules, mined meanwhile on
-// another thread, and moves them and their results into `d` (it throws when the mining failed:
-// the transaction then rolls back whole).
-void write_refresh(store::Connection& conn, const Caller& caller, RefreshData& d, TimeMs started_at,
-                   std::int64_t& run_id, json& timings, const std::function<void()>& await_rules) {
-  const TimeMs now = now_ms();
+std::vector<std::string> next_table_indexes(store::Connection& conn) {
+  std::vector<std::string> names;
+  store::Query q(conn,
+                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                 "'customer_scores_next' AND sql IS NOT NULL");
+  while (q.step()) names.emplace_back(q->get_text(0));
+  return names;
+}
+
+void clear_next_table(store::Connection& conn) {
+  for (const auto& name : next_table_indexes(conn)) conn.exec("DROP INDEX \"" + name + "\"");
+  // DELETE without WHERE lets SQLite drop whole pages.
+  store::execute(conn, "DELETE FROM customer_scores_next");
+}
+
+ScoreFill begin_score_fill(store::Connection& conn) {
+  ScoreFill f;
+  std::random_device rd;
+  f.token = static_cast<std::int64_t>((static_cast<std::uint64_t>(rd()) << 31) ^ rd()) + 1;
+  {
+    // Not yet taken by a run row nor by another fill (whose run row comes at its end).
+    store::Query q(conn,
+                   "SELECT max(coalesce((SELECT max(id) FROM analytics_runs), 0), "
+                   "coalesce((SELECT run_id FROM analytics_refresh_fill), 0)) + 1");
+    q.step();
+    f.run_id = q->get_int(0);
+  }
+  {
+    store::Query q(conn, "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?",
+                   std::string(kScoreIndexes[0][0]));
+    f.index_set = q.step() && q->get_text(0) == "customer_scores" ? 1 : 0;
+  }
+  clear_next_table(conn);
+  store::execute(conn,
+                 "INSERT OR REPLACE INTO analytics_refresh_fill (id, token, run_id, started_at) "
+                 "VALUES (1, ?, ?, ?)",
+                 f.token, f.run_id, now_ms());
+  return f;
+}
+
+void check_score_fill(store::Connection& conn, const ScoreFill& f) {
+  store::Query q(conn, "SELECT token FROM analytics_refresh_fill WHERE id = 1");
+  if (!q.step() || q->get_int(0) != f.token) {
+    throw Error(ErrorCode::kConflict,
+                "another analytics refresh started meanwhile; this one stopped (the other's "
+                "results will be shown)");
+  }
+}
+
+void insert_scores(store::Connection& conn, const RefreshData& d, std::int64_t run_id, TimeMs now,
+                   std::size_t begin, std::size_t end) {
+  // One prepared statement reused for every row: bind, step, reset.
+  store::Statement& st = conn.prepare(
+      "INSERT INTO customer_scores_next (customer_id, run_id, rfm_r, rfm_f, rfm_m, rfm_segment, "
+      "abc_class, value_tier, customer_type, purchases, revenue_minor, first_purchase_at, "
+      "last_purchase_at, p_alive, expected_transactions, horizon_months, expected_spend_minor, "
+      "clv_minor, currency, computed_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.reset();
+  const char abc_text[3][2] = {"A", "B", "C"};
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto& s = d.scores[i];
+    st.bind_int(1, s.customer_id);
+    st.bind_int(2, run_id);
+    st.bind_int(3, s.r);
+    st.bind_int(4, s.f);
+    st.bind_int(5, s.m);
+    st.bind_text(6, s.segment);
+    st.bind_text(7, abc_text[s.abc - 'A']);
+    st.bind_text(8, s.tier);
+    st.bind_text(9, s.type);
+    st.bind_int(10, s.purchases);
+    st.bind_int(11, s.revenue_minor);
+    st.bind_int(12, s.first_at);
+    st.bind_int(13, s.last_at);
+    if (s.p_alive)
+      st.bind_double(14, *s.p_alive);
+    else
+      st.bind_null(14);
+    if (s.expected)
+      st.bind_double(15, *s.expected);
+    else
+      st.bind_null(15);
+    st.bind_int(16, d.horizon_months);
+    if (s.spend_minor)
+      st.bind_int(17, *s.spend_minor);
+    else
+      st.bind_null(17);
+    if (s.clv_minor)
+      st.bind_int(18, *s.clv_minor);
+    else
+      st.bind_null(18);
+    st.bind_text(19, d.currency);
+    st.bind_int(20, now);
+    st.step();
+    st.reset();
+  }
+}
+
+// Fills customer_scores_next with `d.scores`, a writer job per step (see kScoreIndexes).
+void fill_scores(store::Database& db, const RefreshData& d, ScoreFill& fill,
+                 std::size_t rows_per_job, json& timings) {
   auto t0 = std::chrono::steady_clock::now();
   const auto lap = [&t0, &timings](const char* name) {
     timings[name] = elapsed_ms(t0);
     t0 = std::chrono::steady_clock::now();
   };
-  // The run row first (the scores refer to it); its results and rule count are final below.
-  store::execute(conn,
-                 "INSERT INTO analytics_runs (kind, status, as_of, parameters, results, customers, "
-                 "orders, rules, started_at, finished_at, user_id) "
-                 "VALUES ('refresh', 'done', ?, ?, '{}', ?, ?, 0, ?, ?, ?)",
-                 static_cast<std::int64_t>(d.as_of_day + 1) * kDayMs, d.parameters.dump(),
-                 static_cast<std::int64_t>(d.scores.size()),
-                 static_cast<std::int64_t>(d.sale_orders), started_at, now, caller.user_id);
-  run_id = conn.last_insert_id();
-  // The previous run's rows go; DELETE without WHERE lets SQLite drop whole pages.
-  for (const auto& index : kScoreIndexes) {
-    conn.exec(std::string("DROP INDEX IF EXISTS ") + index[0]);
-  }
-  store::execute(conn, "DELETE FROM customer_scores");
+  // Each step alone in its transaction (Writer::Mode::kAlone): the orders that came meanwhile
+  // commit before it, not with it.
+  constexpr auto kAlone = store::Writer::Mode::kAlone;
+  db.writer().run([&fill](store::Connection& c) { fill = begin_score_fill(c); }, kAlone);
   lap("write_delete_ms");
-  // One prepared statement reused for every row: bind, step, reset.
-  {
-    store::Statement& st = conn.prepare(
-        "INSERT INTO customer_scores (customer_id, run_id, rfm_r, rfm_f, rfm_m, rfm_segment, "
-        "abc_class, value_tier, customer_type, purchases, revenue_minor, first_purchase_at, "
-        "last_purchase_at, p_alive, expected_transactions, horizon_months, expected_spend_minor, "
-        "clv_minor, currency, computed_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    st.reset();
-    const char abc_text[3][2] = {"A", "B", "C"};
-    for (const auto& s : d.scores) {
-      st.bind_int(1, s.customer_id);
-      st.bind_int(2, run_id);
-      st.bind_int(3, s.r);
-      st.bind_int(4, s.f);
-      st.bind_int(5, s.m);
-      st.bind_text(6, s.segment);
-      st.bind_text(7, abc_text[s.abc - 'A']);
-      st.bind_text(8, s.tier);
-      st.bind_text(9, s.type);
-      st.bind_int(10, s.purchases);
-      st.bind_int(11, s.revenue_minor);
-      st.bind_int(12, s.first_at);
-      st.bind_int(13, s.last_at);
-      if (s.p_alive)
-        st.bind_double(14, *s.p_alive);
-      else
-        st.bind_null(14);
-      if (s.expected)
-        st.bind_double(15, *s.expected);
-      else
-        st.bind_null(15);
-      st.bind_int(16, d.horizon_months);
-      if (s.spend_minor)
-        st.bind_int(17, *s.spend_minor);
-      else
-        st.bind_null(17);
-      if (s.clv_minor)
-        st.bind_int(18, *s.clv_minor);
-      else
-        st.bind_null(18);
-      st.bind_text(19, d.currency);
-      st.bind_int(20, now);
-      st.step();
-      st.reset();
-    }
+  const TimeMs now = now_ms();
+  for (std::size_t begin = 0; begin < d.scores.size(); begin += rows_per_job) {
+    const std::size_t end = std::min(d.scores.size(), begin + rows_per_job);
+    db.writer().run(
+        [&](store::Connection& c) {
+          check_score_fill(c, fill);
+          insert_scores(c, d, fill.run_id, now, begin, end);
+        },
+        kAlone);
   }
   lap("write_insert_ms");
-  // The index builds sort 750k keys each on a 1M-customer store: SQLite's sorter may use a
-  // helper thread for that (11.5 s -> 6-9 s for the ten indexes at load 3-4 on 2 cores).
-  conn.exec("PRAGMA threads=2");
-  for (const auto& index : kScoreIndexes) conn.exec(index[1]);
-  conn.exec("PRAGMA threads=0");
+  for (const auto& index : kScoreIndexes) {
+    db.writer().run(
+        [&](store::Connection& c) {
+          check_score_fill(c, fill);
+          // The sort of 750k keys on a 1M-customer store: SQLite's sorter may use a helper thread.
+          c.exec("PRAGMA threads=2");
+          c.exec(std::string("CREATE INDEX ") + index[0] +
+                 (fill.index_set == 1 ? kIndexSetSuffix : "") + " ON customer_scores_next (" +
+                 index[1] + ")");
+          c.exec("PRAGMA threads=0");
+        },
+        kAlone);
+  }
   lap("write_indexes_ms");
-  await_rules();
-  lap("basket_wait_ms");
+}
+
+// The last step of a refresh, in one writer job: the run row, the rules, and the new scores put
+// in place (customer_scores_next and customer_scores swap names).
+void finish_refresh(store::Connection& conn, const Caller& caller, RefreshData& d,
+                    TimeMs started_at, ScoreFill& fill) {
+  check_score_fill(conn, fill);
+  const TimeMs now = now_ms();
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    // A failed run recorded meanwhile by another process may have taken the id.
+    store::Query q(conn, "SELECT 1 FROM analytics_runs WHERE id = ?", fill.run_id);
+    if (q.step()) {
+      store::Query next(conn, "SELECT max(id) + 1 FROM analytics_runs");
+      next.step();
+      fill.run_id = next->get_int(0);
+      store::execute(conn, "UPDATE customer_scores_next SET run_id = ?", fill.run_id);
+    }
+  }
+  const std::int64_t run_id = fill.run_id;
+  store::execute(conn,
+                 "INSERT INTO analytics_runs (id, kind, status, as_of, parameters, results, "
+                 "customers, orders, rules, started_at, finished_at, user_id) "
+                 "VALUES (?, 'refresh', 'done', ?, ?, '{}', ?, ?, 0, ?, ?, ?)",
+                 run_id, static_cast<std::int64_t>(d.as_of_day + 1) * kDayMs, d.parameters.dump(),
+                 static_cast<std::int64_t>(d.scores.size()),
+                 static_cast<std::int64_t>(d.sale_orders), started_at, now, caller.user_id);
   store::execute(conn, "DELETE FROM basket_rule_antecedents");
   store::execute(conn, "DELETE FROM basket_rules");
   {
@@ -433,7 +523,11 @@ void write_refresh(store::Connection& conn, const Caller& caller, RefreshData& d
       }
     }
   }
-  lap("write_rules_ms");
+  conn.exec("ALTER TABLE customer_scores RENAME TO customer_scores_old");
+  conn.exec("ALTER TABLE customer_scores_next RENAME TO customer_scores");
+  conn.exec("ALTER TABLE customer_scores_old RENAME TO customer_scores_next");
+  store::execute(conn, "DELETE FROM analytics_refresh_fill");
+  d.results["timings"]["write_finish_ms"] = elapsed_ms(t0);
   store::execute(conn,
                  "UPDATE analytics_runs SET results = ?, rules = ?, finished_at = ? WHERE id = ?",
                  d.results.dump(), static_cast<std::int64_t>(d.rules.size()), now_ms(), run_id);
@@ -1131,19 +1225,36 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
     snapshot.commit();
     results["timings"] = timings;
 
-    // The write: the scores first, then (the rules being mined meanwhile on the other thread)
-    // the rules, in one transaction.
+    // The write: the scores into customer_scores_next a step at a time (the rules being mined
+    // meanwhile on the other thread), then the rules and the swap in one last job.
     const auto write_start = std::chrono::steady_clock::now();
-    db_.writer().run([&](store::Connection& c) {
-      write_refresh(c, caller, *d, started_at, run_id, d->results["timings"], [&] {
-        basket_thread.join();
-        if (basket_error) std::rethrow_exception(basket_error);
-        d->rules = std::move(mined.rules);
-        d->results["basket"] = std::move(mined.summary);
-        for (auto& [k, v] : mined.timings.items()) d->results["timings"][k] = v;
-      });
-    });
+    ScoreFill fill;
+    fill_scores(db_, *d, fill, options.write_rows_per_job.value_or(kScoreRowsPerJob),
+                d->results["timings"]);
+    {
+      const auto wait_start = std::chrono::steady_clock::now();
+      basket_thread.join();
+      d->results["timings"]["basket_wait_ms"] = elapsed_ms(wait_start);
+    }
+    if (basket_error) std::rethrow_exception(basket_error);
+    d->rules = std::move(mined.rules);
+    d->results["basket"] = std::move(mined.summary);
+    for (auto& [k, v] : mined.timings.items()) d->results["timings"][k] = v;
+    db_.writer().run([&](store::Connection& c) { finish_refresh(c, caller, *d, started_at, fill); },
+                     store::Writer::Mode::kAlone);
+    run_id = fill.run_id;
     write_ms = elapsed_ms(write_start);
+    // The old scores, now in customer_scores_next, go (a short job of its own). The refresh is
+    // done by now: should this fail, the next refresh clears them first.
+    try {
+      db_.writer().run(
+          [](store::Connection& c) {
+            store::Query q(c, "SELECT 1 FROM analytics_refresh_fill");
+            if (!q.step()) clear_next_table(c);
+          },
+          store::Writer::Mode::kAlone);
+    } catch (const Error&) {  // NOLINT(bugprone-empty-catch): see above
+    }
     basket_snapshot.commit();
   } catch (const Error& e) {
     // Record the failure (the previous run's rows stay), then report it.

@@ -105,6 +105,9 @@ struct AnalyticsRun {
 struct RefreshOptions {
   // Last day counted (inclusive), days since 1970-01-01 UTC; default: today (UTC).
   std::optional<std::int32_t> as_of_day;
+  // Scores written per writer job (default 20,000): the longest wait a refresh makes a write
+  // (an order, say) do is one such job or one index build.
+  std::optional<std::size_t> write_rows_per_job;
 };
 
 // One customer's scores (customer_scores row). Model fields are nullopt when the models could

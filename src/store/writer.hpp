@@ -48,7 +48,10 @@ class Writer {
   // importer: order lines of the orders it inserts, products and customers it finds or creates).
   // A 1M-line invoice import spent a fifth of its time in those checks (2.85 s with, 2.30 s
   // without); SQLite cannot switch them off inside a transaction, hence a mode of the job.
-  enum class Mode { kGrouped, kBulkLoad };
+  // kAlone: alone in its transaction, checks on: for one long step of a larger write (the
+  // analytics refresh's), so that the short jobs waiting meanwhile commit in a group of their
+  // own before it instead of waiting for it in its group.
+  enum class Mode { kGrouped, kBulkLoad, kAlone };
   void submit(Job job, Done done, Mode mode = Mode::kGrouped);
 
   // Runs a job and waits for its commit; rethrows its error. For the CLI and tests.

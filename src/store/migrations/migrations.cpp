@@ -948,6 +948,42 @@ DROP INDEX order_lines_product;
 -- a scan of millions of rows per request. Public coupons (no customer) are not in the index.
 CREATE INDEX coupons_customer ON coupons (customer_id, id) WHERE customer_id IS NOT NULL;
 )sql"},
+    {13, "analytics: a refresh writes its scores beside the live ones, a step at a time", R"sql(
+-- A refresh wrote its scores in one write transaction (4-5 s on 1M customers: every order placed
+-- meanwhile waited). It now fills this table in steps of their own (20,000 rows, then one index
+-- each) while customer_scores stays readable, and puts it in place in its last step by renaming
+-- the two (app/analytics_service.cpp). Same columns as customer_scores.
+CREATE TABLE customer_scores_next (
+  customer_id           INTEGER PRIMARY KEY,
+  run_id                INTEGER NOT NULL,
+  rfm_r                 INTEGER NOT NULL,
+  rfm_f                 INTEGER NOT NULL,
+  rfm_m                 INTEGER NOT NULL,
+  rfm_segment           TEXT NOT NULL,
+  abc_class             TEXT NOT NULL,
+  value_tier            TEXT NOT NULL,
+  customer_type         TEXT NOT NULL,
+  purchases             INTEGER NOT NULL,
+  revenue_minor         INTEGER NOT NULL,
+  first_purchase_at     INTEGER NOT NULL,
+  last_purchase_at      INTEGER NOT NULL,
+  p_alive               REAL,
+  expected_transactions REAL,
+  horizon_months        INTEGER NOT NULL,
+  expected_spend_minor  INTEGER,
+  clv_minor             INTEGER,
+  currency              TEXT NOT NULL,
+  computed_at           INTEGER NOT NULL
+);
+-- The fill in progress (one row at most): its token (a refresh started later takes the table
+-- over, and the earlier one stops at its next step) and the id its run row will get.
+CREATE TABLE analytics_refresh_fill (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  token      INTEGER NOT NULL,
+  run_id     INTEGER NOT NULL,
+  started_at INTEGER NOT NULL
+);
+)sql"},
 };
 
 void ensure_version_table(Connection& conn) {

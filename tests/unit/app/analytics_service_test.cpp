@@ -6,11 +6,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "../analytics/cdnow_data.hpp"
 #include "analytics/clv/bg_nbd.hpp"
@@ -142,14 +146,30 @@ TEST_F(AnalyticsStoreTest, SqlSummariesMatchTheEngineOnCdnow) {
 
 TEST_F(AnalyticsStoreTest, RefreshOnCdnowWritesScoresAndReplacesThem) {
   load_cdnow();
-  // The refresh rebuilds the score indexes: the schema afterwards must be the migrated one.
+  // The refresh fills customer_scores_next and swaps the two tables' names; the indexes keep
+  // theirs, so the live table's index names alternate between two sets (the migrated names and
+  // the same with "_b"), and SQLite quotes a renamed table's name in its sql. Up to those, the
+  // schema afterwards must be the migrated one.
   const auto schema = [&] {
-    std::string out;
+    std::vector<std::string> lines;
     store::Query q(db_->reader(),
-                   "SELECT name || ': ' || coalesce(sql, '') FROM sqlite_master "
-                   "ORDER BY type, name");
-    while (q.step()) out += std::string(q->get_text(0)) + "\n";
+                   "SELECT replace(replace(name || ': ' || coalesce(sql, ''), '\"', ''), '_b ', "
+                   "' ') FROM sqlite_master");
+    while (q.step()) {
+      std::string line(q->get_text(0));
+      if (line.ends_with("_b")) line.resize(line.size() - 2);
+      const auto colon = line.find(':');
+      if (colon >= 2 && line.compare(colon - 2, 2, "_b") == 0) line.erase(colon - 2, 2);
+      lines.push_back(std::move(line));
+    }
+    std::sort(lines.begin(), lines.end());
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
     return out;
+  };
+  const auto index_table = [&](const std::string& name) {
+    store::Query q(db_->reader(), "SELECT tbl_name FROM sqlite_master WHERE name = ?", name);
+    return q.step() ? std::string(q->get_text(0)) : std::string();
   };
   const std::string schema_before = schema();
   AnalyticsService service(*db_);
@@ -159,6 +179,11 @@ TEST_F(AnalyticsStoreTest, RefreshOnCdnowWritesScoresAndReplacesThem) {
   EXPECT_EQ(first.status, "done");
   EXPECT_EQ(schema(), schema_before);
   EXPECT_NE(schema_before.find("customer_scores_clv"), std::string::npos);
+  EXPECT_EQ(index_table("customer_scores_clv_b"), "customer_scores");
+  EXPECT_EQ(index_table("customer_scores_clv"), "");
+  // Nothing is left of the old scores beside the new ones, nor of the fill.
+  EXPECT_EQ(count("SELECT count(*) FROM customer_scores_next"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM analytics_refresh_fill"), 0);
   EXPECT_EQ(first.customers, 2357);
   const auto& bg = first.results.at("bg_nbd");
   EXPECT_NEAR(bg.at("r").get<double>(), 0.243, 5e-4);
@@ -198,6 +223,8 @@ TEST_F(AnalyticsStoreTest, RefreshOnCdnowWritesScoresAndReplacesThem) {
   EXPECT_EQ(
       count("SELECT count(*) FROM customer_scores WHERE run_id <> " + std::to_string(second.id)),
       0);
+  EXPECT_EQ(schema(), schema_before);
+  EXPECT_EQ(index_table("customer_scores_clv"), "customer_scores");
   EXPECT_EQ(count("SELECT count(*) FROM analytics_runs"), 2);
   EXPECT_EQ(service.latest_run(admin()).id, second.id);
   auto scores = load_customer_scores(db_->reader(), 4);
@@ -482,6 +509,91 @@ TEST_F(AnalyticsStoreTest, SettingsAreValidatedAndUsedByTheRefresh) {
 // The rules are mined on a second thread while the scores are computed and written; when the
 // mining fails the whole refresh rolls back: the previous run's scores and rules stay, and the
 // failure is recorded.
+// A refresh writes a step at a time (write_rows_per_job rows, then an index each): a write that
+// comes meanwhile runs between two steps, while the previous scores are still the live ones, not
+// after the whole write.
+TEST_F(AnalyticsStoreTest, WritesGoOnBetweenTheStepsOfARefresh) {
+  load_cdnow();
+  AnalyticsService service(*db_);
+  RefreshOptions o;
+  o.as_of_day = an::testing::day_number(1997, 9, 30);
+  o.write_rows_per_job = 10;  // 236 steps of scores for 2,357 customers
+  const AnalyticsRun first = service.refresh(admin(), o);
+  o.as_of_day = an::testing::day_number(1998, 6, 30);
+  std::atomic<bool> finished{false};
+  std::int64_t second_id = 0;
+  std::string error;
+  std::thread refresh([&] {
+    try {
+      second_id = service.refresh(admin(), o).id;
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    finished = true;
+  });
+  // The fill has begun once its row is there.
+  while (!finished && count("SELECT count(*) FROM analytics_refresh_fill") == 0) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  std::int64_t live_run = 0;
+  std::int64_t filling = 0;
+  std::int64_t next_rows = 0;
+  db_->writer().run([&](store::Connection& c) {
+    live_run = test_support::scalar(c, "SELECT max(run_id) FROM customer_scores");
+    filling = test_support::scalar(c, "SELECT count(*) FROM analytics_refresh_fill");
+    next_rows = test_support::scalar(c, "SELECT count(*) FROM customer_scores_next");
+  });
+  refresh.join();
+  ASSERT_EQ(error, "");
+  EXPECT_EQ(filling, 1) << "the write ran after the refresh's write, not between its steps";
+  EXPECT_EQ(live_run, first.id);
+  EXPECT_LT(next_rows, 2357);
+  EXPECT_EQ(service.latest_run(admin()).id, second_id);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM customer_scores WHERE run_id = " + std::to_string(second_id)),
+      2357);
+}
+
+// Two refreshes of two processes at once: the later one takes the fill over, the earlier one
+// stops at its next step with a conflict, and the scores are the later one's, whole.
+TEST_F(AnalyticsStoreTest, ARefreshStartedMeanwhileTakesTheFillOver) {
+  load_cdnow();
+  AnalyticsService service(*db_);
+  RefreshOptions o;
+  o.as_of_day = an::testing::day_number(1997, 9, 30);
+  o.write_rows_per_job = 10;
+  const AnalyticsRun first = service.refresh(admin(), o);
+  // What another process's refresh does first: its own token in the fill row.
+  store::execute(*conn_,
+                 "INSERT OR REPLACE INTO analytics_refresh_fill (id, token, run_id, started_at) "
+                 "VALUES (1, -7, 999, 0)");
+  // This refresh's begin step replaces it; a second "process" then does the same mid-way.
+  std::atomic<bool> finished{false};
+  std::string error;
+  std::thread refresh([&] {
+    try {
+      service.refresh(admin(), o);
+    } catch (const Error& e) {
+      error = e.what();
+      EXPECT_EQ(e.code(), ErrorCode::kConflict);
+    }
+    finished = true;
+  });
+  while (!finished && count("SELECT count(*) FROM analytics_refresh_fill WHERE token <> -7") == 0) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  db_->writer().run([](store::Connection& c) {
+    store::execute(c, "UPDATE analytics_refresh_fill SET token = -8");
+  });
+  refresh.join();
+  EXPECT_NE(error.find("another analytics refresh started"), std::string::npos) << error;
+  // The live scores are untouched: still the first run's.
+  EXPECT_EQ(service.latest_run(admin()).id, first.id);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM customer_scores WHERE run_id = " + std::to_string(first.id)),
+      2357);
+}
+
 TEST_F(AnalyticsStoreTest, AFailedRuleMiningLeavesThePreviousRunWhole) {
   for (int p = 1; p <= 30; ++p) product(p);
   for (int c = 1; c <= 3; ++c) customer(c);

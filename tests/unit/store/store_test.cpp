@@ -201,6 +201,54 @@ TEST_F(TempDb, TheWalStartsOverUnderASteadyStreamOfWrites) {
 
 // A bulk load runs alone with foreign key checks off; every other job, before or after it and
 // after a failed one, has them on.
+// kAlone (the analytics refresh's steps): a transaction of its own, checks on; the grouped jobs
+// queued before it commit in a group of their own, not with it.
+TEST_F(TempDb, AnAloneJobRunsInATransactionOfItsOwnWithChecksOn) {
+  Database db(path_);
+  db.writer().run([](Connection& c) {
+    c.exec("CREATE TABLE p (id INTEGER PRIMARY KEY)");
+    c.exec("CREATE TABLE ch (p INTEGER REFERENCES p (id))");
+  });
+  EXPECT_THROW(db.writer().run([](Connection& c) { execute(c, "INSERT INTO ch (p) VALUES (8)"); },
+                               Writer::Mode::kAlone),
+               Error);
+  // Hold the writer in a job, queue 3 grouped jobs, an alone one and 2 grouped, then let go.
+  std::promise<void> started;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::vector<std::future<void>> done;
+  std::vector<int> order;
+  std::mutex mu;
+  auto submit = [&](Writer::Job job, Writer::Mode mode) {
+    auto pr = std::make_shared<std::promise<void>>();
+    done.push_back(pr->get_future());
+    db.writer().submit(
+        std::move(job), [pr](std::exception_ptr) { pr->set_value(); }, mode);
+  };
+  submit(
+      [&started, released](Connection&) {
+        started.set_value();
+        released.wait();
+      },
+      Writer::Mode::kGrouped);
+  started.get_future().wait();
+  const auto commits_before = db.writer().commits();
+  auto job = [&](int i) {
+    return [&, i](Connection& c) {
+      std::lock_guard lock(mu);
+      order.push_back(i * 10 + static_cast<int>(scalar(c, "PRAGMA foreign_keys")));
+    };
+  };
+  for (int i = 0; i < 3; ++i) submit(job(i), Writer::Mode::kGrouped);
+  submit(job(3), Writer::Mode::kAlone);
+  for (int i = 4; i < 6; ++i) submit(job(i), Writer::Mode::kGrouped);
+  release.set_value();
+  for (auto& f : done) f.get();
+  EXPECT_EQ(order, (std::vector<int>{1, 11, 21, 31, 41, 51}));
+  // The holding job's, the three grouped, the alone one, the two grouped.
+  EXPECT_EQ(db.writer().commits() - commits_before, 4U);
+}
+
 TEST_F(TempDb, ABulkLoadRunsAloneWithoutForeignKeyChecksAndOnlyIt) {
   Database db(path_);
   db.writer().run([](Connection& c) {
