@@ -64,6 +64,20 @@ NewtonResult NewtonMaximizer::maximize(const Objective& objective, const Eigen::
     const double largest = direction.cwiseAbs().maxCoeff();
     if (largest > options_.max_log_step) direction *= options_.max_log_step / largest;
     const double slope = g.dot(direction);
+    // The full Newton step predicts an increase of slope / 2. Below the objective's rounding (a
+    // sum over up to millions of customers) no step can be told from noise: stop, at the
+    // optimum. Without this test a fit whose gradient sits at its rounding floor just above
+    // gradient_tolerance (seen: 3.8e-9 per customer on 750k customers) accepted steps of no
+    // change, each after dozens of halvings, until the iteration limit: 7,600 evaluations and
+    // two minutes of a refresh instead of 0.4 s.
+    if (largest <= options_.max_log_step &&
+        0.5 * slope <=
+            options_.relative_increase_tolerance * std::max(1.0, std::abs(current.value))) {
+      report.iterations = iteration;
+      report.converged = true;
+      report.message = "predicted increase below the likelihood's rounding";
+      break;
+    }
     double step = 1;
     bool accepted = false;
     Evaluation trial;
