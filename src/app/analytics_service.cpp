@@ -1264,8 +1264,10 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
       db_.writer().run([&](store::Connection& c) {
         store::execute(
             c,
-            "INSERT INTO analytics_runs (kind, status, as_of, parameters, started_at, "
-            "finished_at, user_id, error) VALUES ('refresh', 'failed', ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO analytics_runs (id, kind, status, as_of, parameters, started_at, "
+            "finished_at, user_id, error) VALUES ((SELECT max(coalesce((SELECT max(id) FROM "
+            "analytics_runs), 0), coalesce((SELECT run_id FROM analytics_refresh_fill), 0)) + 1), "
+            "'refresh', 'failed', ?, ?, ?, ?, ?, ?)",
             end_ms, d->parameters.is_null() ? std::string("{}") : d->parameters.dump(), started_at,
             now_ms(), caller.user_id, field.empty() ? message : field + ": " + message);
         record_audit(c, caller, "refresh_failed", "analytics_run",

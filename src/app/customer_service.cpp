@@ -1223,6 +1223,19 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
     store::execute(conn,
                    std::string("UPDATE review_votes SET customer_id = ? WHERE ") + kMovedVotes,
                    a.id, b.id, a.id, a.id);
+    // The survivor's own votes on the reviews that just became its own go (no vote on one's own
+    // review), with their count.
+    constexpr const char* kSelfVotes =
+        "customer_id = ? AND review_id IN (SELECT id FROM reviews WHERE customer_id = ?)";
+    moved["removed_self_votes"] = ids_of(
+        conn, std::string("SELECT review_id FROM review_votes WHERE ") + kSelfVotes + " ORDER BY 1",
+        a.id, a.id);
+    store::execute(conn,
+                   std::string("UPDATE reviews SET helpful_count = helpful_count - 1 WHERE id IN "
+                               "(SELECT review_id FROM review_votes WHERE ") +
+                       kSelfVotes + ")",
+                   a.id, a.id);
+    store::execute(conn, std::string("DELETE FROM review_votes WHERE ") + kSelfVotes, a.id, a.id);
     for (const char* table : kMovedWithCustomer) {
       store::execute(conn,
                      std::string("UPDATE ") + table + " SET customer_id = ? WHERE customer_id = ?",
@@ -1231,8 +1244,6 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
     store::execute(conn,
                    "UPDATE customers SET organisation_id = ? WHERE organisation_id = ? AND id <> ?",
                    a.id, b.id, a.id);
-    nlohmann::json loyalty = move_membership(conn, caller, b.id, a.id, now);
-    if (!loyalty.is_null()) moved["loyalty"] = loyalty;
 
     // The other record first, so its email and phone no longer count as live.
     Customer b_after = b;
@@ -1277,6 +1288,10 @@ WriteOp<Customer> CustomerService::merge(const Caller& caller, std::int64_t id,
     a_after.version = a.version + 1;
     check_unique(conn, a_after, "");
     write_customer(conn, a_after);
+    // After the orders moved and the other is marked merged into this one (the tier's rolling
+    // window counts both).
+    nlohmann::json loyalty = move_membership(conn, caller, b.id, a.id, now);
+    if (!loyalty.is_null()) moved["loyalty"] = loyalty;
 
     nlohmann::json a_audit = audit_json(a_after);
     a_audit["merged_from"] = b.id;

@@ -67,9 +67,12 @@ std::int64_t qualifying_amount(store::Connection& conn, const LoyaltyConfig& cfg
                                std::int64_t customer_id, TimeMs now) {
   const TimeMs from = add_months_utc(now, -cfg.tier_months);
   if (cfg.basis_points) {
+    // With the points earned by customers merged into this one (move_membership moves their
+    // balance, as adjustments, but the rolling window counts what was earned when).
     store::Query q(conn,
-                   "SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE customer_id = ? AND "
-                   "kind = 'earn' AND at >= ? AND at <= ?",
+                   "SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE customer_id IN "
+                   "(SELECT ?1 UNION ALL SELECT id FROM customers WHERE merged_into = ?1) AND "
+                   "kind = 'earn' AND at >= ?2 AND at <= ?3",
                    customer_id, from, now);
     q.step();
     return q->get_int(0);
@@ -202,7 +205,32 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
                                std::int64_t to, TimeMs now) {
   if (!is_member(conn, from)) return nullptr;
   const LoyaltyConfig cfg = load_loyalty_config(conn);
-  const LedgerTotals totals = ledger_totals(conn, from);
+  // Points already past their expiry that the daily job has not expired yet expire now, as the
+  // job would (a debit takes the oldest points first: moved, they would take the survivor's
+  // expiry dates instead).
+  LedgerTotals totals = ledger_totals(conn, from);
+  std::int64_t expired = 0;
+  {
+    store::Query q(conn,
+                   "SELECT credits_total FROM loyalty_ledger WHERE customer_id = ? AND expires_at "
+                   "IS NOT NULL AND expires_at <= ? ORDER BY expires_at DESC, id DESC LIMIT 1",
+                   from, now);
+    if (q.step()) expired = points_due_to_expire(q->get_int(0), totals.debits);
+  }
+  nlohmann::json entries = nlohmann::json::array();
+  if (expired > 0) {
+    NewLedgerEntry x;
+    x.customer_id = from;
+    x.kind = "expire";
+    x.points = -expired;
+    x.reason =
+        "Points past their expiry date, expired at a merge into customer " + std::to_string(to);
+    x.ref_type = "customer";
+    x.ref_id = to;
+    x.at = now;
+    entries.push_back(append_ledger(conn, caller, cfg, std::move(x), "other_id", totals).id);
+    totals = ledger_totals(conn, from);
+  }
   // The lots with points left, oldest first: debits took points first in, first out, so a lot
   // (its credits_total - points, credits_total] keeps what lies above the debits.
   std::vector<std::pair<std::int64_t, TimeMs>> lots;
@@ -255,7 +283,6 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
                    now, "merged into customer " + std::to_string(to), from);
   }
   store::execute(conn, "UPDATE loyalty_cards SET customer_id = ? WHERE customer_id = ?", to, from);
-  nlohmann::json entries = nlohmann::json::array();
   if (totals.balance > 0) {
     NewLedgerEntry out;
     out.customer_id = from;
@@ -281,6 +308,7 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
   }
   reevaluate_tier(conn, caller, cfg, to, now);
   return {{"points", totals.balance},
+          {"points_expired", expired},
           {"lots", lots.size()},
           {"cards", cards},
           {"membership", created ? "moved" : "joined"},

@@ -128,11 +128,13 @@ bool reevaluate_tier(store::Connection& conn, const Caller& caller, const Loyalt
 // transaction, so that no point is lost: `from`'s cards go to `to` (its active card stays active
 // when `to` was no member, else it is marked replaced), `to` becomes a member with `from`'s tier
 // and dates when it was none (else keeps the higher of the two tiers), and `from`'s balance moves
-// by a pair of 'adjust' entries: a debit of the whole balance on `from`, and on `to` one credit
-// per lot with points left, keeping that lot's expiry (later when `to` holds a lot expiring
-// later: first in, first out). The tier is then re-evaluated with the moved orders. Returns
-// what moved, for the audit entry (null when `from` is no member): points, lots, card ids, the
-// adjust entries' ids and the survivor's membership before (enough to undo by).
+// by 'adjust' entries: a debit of the whole balance on `from`, and on `to` one credit per lot
+// with points left, keeping that lot's expiry (later when `to` holds a lot expiring later: first
+// in, first out). Points already past their expiry that the daily job has not reached yet
+// expire first, on `from`. The tier is then
+// re-evaluated with the moved orders. Returns what moved, for the audit entry (null when `from` is
+// no member): points, lots, card ids, the adjust entries' ids and the survivor's membership before
+// (enough to undo by).
 nlohmann::json move_membership(store::Connection& conn, const Caller& caller, std::int64_t from,
                                std::int64_t to, TimeMs now);
 

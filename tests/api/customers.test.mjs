@@ -313,7 +313,7 @@ test("merge also moves tickets, reviews, surveys and personal coupons; a clashin
   const third = (await create({ name: "Third reviewer" })).body;
   const r3 = await post("/api/v1/reviews", { product_id: tea.id, customer_id: third.id, rating: 3 });
   const r4 = await post("/api/v1/reviews", { product_id: pot.id, customer_id: third.id, rating: 4 });
-  for (const [review, voter] of [[r3, dup], [r4, dup], [r4, keep], [keptReview, dup]]) {
+  for (const [review, voter] of [[r3, dup], [r4, dup], [r4, keep], [keptReview, dup], [moves, keep]]) {
     await post(`/api/v1/reviews/${review.id}/votes`, { customer_id: voter.id });
   }
   const hour = 3600 * 1000;
@@ -337,6 +337,9 @@ test("merge also moves tickets, reviews, surveys and personal coupons; a clashin
   assert.deepEqual(moved.reviews, [moves.id]);
   assert.deepEqual(moved.coupons, [coupon.id]);
   assert.deepEqual(moved.review_votes, [r3.id]);
+  // The survivor's vote on a review that became its own goes, and its count with it.
+  assert.deepEqual(moved.removed_self_votes, [moves.id]);
+  assert.equal(s.sql(`SELECT helpful_count FROM reviews WHERE id = ${moves.id}`)[0].helpful_count, 0);
   const votes = (who) => s.sql(`SELECT review_id FROM review_votes WHERE customer_id = ${who} ORDER BY 1`).map((v) => v.review_id);
   assert.deepEqual(votes(keep.id), [r3.id, r4.id]);
   assert.deepEqual(votes(dup.id), [keptReview.id, r4.id].sort((a, b) => a - b));

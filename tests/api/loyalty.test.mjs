@@ -286,7 +286,7 @@ test("a merge moves the duplicate's loyalty account: card, points with their exp
   assert.equal(entries.length, 4);
   assert.deepEqual(JSON.parse(audit).moved_to_survivor.loyalty,
     { points: before.balance, lots: 3, cards: [s.sql(`SELECT id FROM loyalty_cards WHERE number = '${m.card_number}'`)[0].id],
-      membership: "moved", survivor_membership_before: null, ledger_entries: entries });
+      membership: "moved", survivor_membership_before: null, ledger_entries: entries, points_expired: 0 });
   const tl = s.sql(`SELECT subject FROM interactions WHERE customer_id = ${keep} AND kind = 'customer_merged'`);
   assert.match(tl[0].subject, new RegExp(`moved here with ${before.balance} points`));
 
@@ -296,21 +296,50 @@ test("a merge moves the duplicate's loyalty account: card, points with their exp
   const ma = await enrol(a);
   const mb = await enrol(b);
   await post(`/api/v1/loyalty/members/${a}/adjustments`, { points: 100, reason: "welcome" });
+  // 20 points past their expiry, not yet expired by the daily job: they expire at the merge.
+  await buy({ customer_id: b, placed_at: new Date(Date.now() - 800 * 86400000).toISOString(),
+    lines: [{ product_id: tea.id, quantity: 2 }] });
   await buy({ customer_id: b, lines: [{ product_id: pot.id, quantity: 1 }] });  // 50
   r = await merge(a, b);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const both = await member(a);
   assert.equal(both.balance, 150);
   assert.equal(both.card_number, ma.card_number);
-  assert.equal(ledgerSum(a) + ledgerSum(b), 150);
+  assert.equal(ledgerSum(b), 0);
+  assert.equal(ledgerSum(a), 150);
   const [{ after: audit2 }] = s.sql(`SELECT after FROM audit_log WHERE action = 'merge' AND entity_id = '${b}'`);
   const moved2 = JSON.parse(audit2).moved_to_survivor.loyalty;
   assert.equal(moved2.membership, "joined");
   assert.equal(moved2.survivor_membership_before.tier, "member");
-  assert.equal(moved2.ledger_entries.length, 2);
+  assert.equal(moved2.ledger_entries.length, 3);
+  assert.equal(moved2.points, 50);
+  assert.equal(moved2.points_expired, 20);
+  assert.deepEqual(s.sql(`SELECT kind, points FROM loyalty_ledger WHERE customer_id = ${b} AND ref_type = 'customer' ORDER BY id`),
+    [{ kind: "expire", points: -20 }, { kind: "adjust", points: -50 }]);
   const gone = await s.request("GET", `/api/v1/loyalty/cards/${mb.card_number}`, { token: admin });
   assert.equal(gone.status, 409);
   assert.match(gone.body.error.message, /replaced/);
+});
+
+test("tiers by points: a survivor's rolling points count what the merged customer earned", async () => {
+  const basis = async (value) => {
+    const r = await s.request("PUT", "/api/v1/settings/loyalty_tier_basis", { token: admin, json: { value } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  };
+  await basis("points");
+  try {
+    const keep = addCustomer("Points Keeper");
+    const dup = addCustomer("Points Twin");
+    await enrol(dup);
+    await buy({ customer_id: dup, lines: [{ product_id: pot.id, quantity: 2 }] });  // 100 earned
+    const r = await post(`/api/v1/customers/${keep}/merge`, { other_id: dup });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const m = await member(keep);
+    assert.deepEqual(m.qualifying, { basis: "points", amount: 100 });
+    assert.equal(m.balance, 100);
+  } finally {
+    await basis("spend");
+  }
 });
 
 test("adjustments: a reason is required, a debit cannot overdraw, sales may not adjust", async () => {

@@ -58,6 +58,7 @@ NewtonResult NewtonMaximizer::maximize(const Objective& objective, const Eigen::
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(-h);
     Eigen::VectorXd lambda = eigen.eigenvalues().cwiseAbs();
     const double floor = std::max(lambda.maxCoeff() * 1e-10, 1e-300);
+    const bool concave = eigen.eigenvalues().minCoeff() >= floor;
     lambda = lambda.cwiseMax(floor);
     const Eigen::MatrixXd& v = eigen.eigenvectors();
     Eigen::VectorXd direction = v * (v.transpose() * g).cwiseQuotient(lambda);
@@ -70,7 +71,10 @@ NewtonResult NewtonMaximizer::maximize(const Objective& objective, const Eigen::
     // gradient_tolerance (seen: 3.8e-9 per customer on 750k customers) accepted steps of no
     // change, each after dozens of halvings, until the iteration limit: 7,600 evaluations and
     // two minutes of a refresh instead of 0.4 s.
-    if (largest <= options_.max_log_step &&
+    // Only where the likelihood is concave (the step is Newton's own, not a modified one) and the
+    // gradient near the tolerance already.
+    if (concave && largest <= options_.max_log_step &&
+        report.gradient_norm < 1e3 * options_.gradient_tolerance &&
         0.5 * slope <=
             options_.relative_increase_tolerance * std::max(1.0, std::abs(current.value))) {
       report.iterations = iteration;

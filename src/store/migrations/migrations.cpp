@@ -975,6 +975,12 @@ CREATE TABLE customer_scores_next (
   currency              TEXT NOT NULL,
   computed_at           INTEGER NOT NULL
 );
+-- Note for later migrations: customer_scores_next must keep the columns of customer_scores (a
+-- change to one is a change to both), and the live table's indexes have either the names below
+-- (customer_scores_segment, ...) or the same with "_b" (they alternate with each refresh): drop
+-- them with DROP INDEX IF EXISTS under both names.
+-- The customers merged into one (a loyalty tier by points counts what they earned).
+CREATE INDEX customers_merged_into ON customers (merged_into) WHERE merged_into IS NOT NULL;
 -- The fill in progress (one row at most): its token (a refresh started later takes the table
 -- over, and the earlier one stops at its next step) and the id its run row will get.
 CREATE TABLE analytics_refresh_fill (
