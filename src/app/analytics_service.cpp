@@ -303,6 +303,12 @@ constexpr const char* kScoreIndexes[][2] = {
 constexpr const char* kIndexSetSuffix = "_b";
 constexpr std::size_t kScoreRowsPerJob = 20000;
 
+// The id the next run row takes: past every run row and past the id a fill in progress has
+// reserved for its own (written at its end).
+constexpr const char* kNextRunId =
+    "(SELECT max(coalesce((SELECT max(id) FROM analytics_runs), 0), coalesce((SELECT run_id FROM "
+    "analytics_refresh_fill), 0)) + 1)";
+
 // A fill of customer_scores_next in progress: `token` is in analytics_refresh_fill while it is
 // this refresh's; a refresh started later (another process) takes the table over, and this one
 // stops at its next step.
@@ -332,10 +338,7 @@ ScoreFill begin_score_fill(store::Connection& conn) {
   std::random_device rd;
   f.token = static_cast<std::int64_t>((static_cast<std::uint64_t>(rd()) << 31) ^ rd()) + 1;
   {
-    // Not yet taken by a run row nor by another fill (whose run row comes at its end).
-    store::Query q(conn,
-                   "SELECT max(coalesce((SELECT max(id) FROM analytics_runs), 0), "
-                   "coalesce((SELECT run_id FROM analytics_refresh_fill), 0)) + 1");
+    store::Query q(conn, std::string("SELECT ") + kNextRunId);
     q.step();
     f.run_id = q->get_int(0);
   }
@@ -1264,10 +1267,9 @@ AnalyticsRun AnalyticsService::refresh(const Caller& caller, const RefreshOption
       db_.writer().run([&](store::Connection& c) {
         store::execute(
             c,
-            "INSERT INTO analytics_runs (id, kind, status, as_of, parameters, started_at, "
-            "finished_at, user_id, error) VALUES ((SELECT max(coalesce((SELECT max(id) FROM "
-            "analytics_runs), 0), coalesce((SELECT run_id FROM analytics_refresh_fill), 0)) + 1), "
-            "'refresh', 'failed', ?, ?, ?, ?, ?, ?)",
+            std::string("INSERT INTO analytics_runs (id, kind, status, as_of, parameters, "
+                        "started_at, finished_at, user_id, error) VALUES (") +
+                kNextRunId + ", 'refresh', 'failed', ?, ?, ?, ?, ?, ?)",
             end_ms, d->parameters.is_null() ? std::string("{}") : d->parameters.dump(), started_at,
             now_ms(), caller.user_id, field.empty() ? message : field + ": " + message);
         record_audit(c, caller, "refresh_failed", "analytics_run",

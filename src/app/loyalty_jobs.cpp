@@ -62,17 +62,6 @@ std::vector<std::int64_t> members_with_lots(store::Connection& conn, TimeMs from
   return ids;
 }
 
-// Points of `customer_id` due to expire by `by` (first in, first out).
-std::int64_t due_by(store::Connection& conn, std::int64_t customer_id, TimeMs by,
-                    const LedgerTotals& t) {
-  store::Query q(conn,
-                 "SELECT credits_total FROM loyalty_ledger WHERE customer_id = ? AND expires_at IS "
-                 "NOT NULL AND expires_at <= ? ORDER BY expires_at DESC, id DESC LIMIT 1",
-                 customer_id, by);
-  if (!q.step()) return 0;
-  return points_due_to_expire(q->get_int(0), t.debits);
-}
-
 }  // namespace
 
 ExpiryResult expire_points(store::Database& db, TimeMs now) {
@@ -123,7 +112,7 @@ ExpiryResult expire_points(store::Database& db, TimeMs now) {
         }
         const std::int64_t id = expiring[end];
         const LedgerTotals t = ledger_totals(conn, id);
-        const std::int64_t due = std::min(due_by(conn, id, now, t), t.balance);
+        const std::int64_t due = std::min(points_due_by(conn, id, now, t), t.balance);
         if (due <= 0) continue;
         NewLedgerEntry n;
         n.customer_id = id;
@@ -159,7 +148,7 @@ ExpiryResult expire_points(store::Database& db, TimeMs now) {
       for (std::size_t i = start; i < end; ++i) {
         const std::int64_t id = to_notify[i];
         const LedgerTotals t = ledger_totals(conn, id);
-        const std::int64_t due = std::min(due_by(conn, id, notice_until, t), t.balance);
+        const std::int64_t due = std::min(points_due_by(conn, id, notice_until, t), t.balance);
         if (due <= 0) continue;
         const std::string subject = std::to_string(due) + " loyalty points expire by " +
                                     format_time(notice_until).substr(0, 10);

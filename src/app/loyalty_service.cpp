@@ -156,6 +156,16 @@ LedgerTotals ledger_totals(store::Connection& conn, std::int64_t customer_id) {
   return t;
 }
 
+std::int64_t points_due_by(store::Connection& conn, std::int64_t customer_id, TimeMs by,
+                           const LedgerTotals& t) {
+  store::Query q(conn,
+                 "SELECT credits_total FROM loyalty_ledger WHERE customer_id = ? AND expires_at IS "
+                 "NOT NULL AND expires_at <= ? ORDER BY expires_at DESC, id DESC LIMIT 1",
+                 customer_id, by);
+  if (!q.step()) return 0;
+  return points_due_to_expire(q->get_int(0), t.debits);
+}
+
 LedgerEntry append_ledger(store::Connection& conn, const Caller& caller, const LoyaltyConfig& cfg,
                           NewLedgerEntry in, const std::string& field,
                           const std::optional<LedgerTotals>& totals) {
@@ -209,26 +219,27 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
   // job would (a debit takes the oldest points first: moved, they would take the survivor's
   // expiry dates instead).
   LedgerTotals totals = ledger_totals(conn, from);
-  std::int64_t expired = 0;
-  {
-    store::Query q(conn,
-                   "SELECT credits_total FROM loyalty_ledger WHERE customer_id = ? AND expires_at "
-                   "IS NOT NULL AND expires_at <= ? ORDER BY expires_at DESC, id DESC LIMIT 1",
-                   from, now);
-    if (q.step()) expired = points_due_to_expire(q->get_int(0), totals.debits);
-  }
+  const std::int64_t expired = points_due_by(conn, from, now, totals);
+  // Every entry of the move refers to the other customer; their ids go to the audit entry.
   nlohmann::json entries = nlohmann::json::array();
+  const auto append = [&](std::int64_t customer, std::int64_t other, const char* kind,
+                          std::int64_t points, std::string reason, std::optional<TimeMs> expires_at,
+                          const std::optional<LedgerTotals>& known) {
+    NewLedgerEntry e;
+    e.customer_id = customer;
+    e.kind = kind;
+    e.points = points;
+    e.reason = std::move(reason);
+    e.ref_type = "customer";
+    e.ref_id = other;
+    e.at = now;
+    e.expires_at = expires_at;
+    entries.push_back(append_ledger(conn, caller, cfg, std::move(e), "other_id", known).id);
+  };
   if (expired > 0) {
-    NewLedgerEntry x;
-    x.customer_id = from;
-    x.kind = "expire";
-    x.points = -expired;
-    x.reason =
-        "Points past their expiry date, expired at a merge into customer " + std::to_string(to);
-    x.ref_type = "customer";
-    x.ref_id = to;
-    x.at = now;
-    entries.push_back(append_ledger(conn, caller, cfg, std::move(x), "other_id", totals).id);
+    append(from, to, "expire", -expired,
+           "Points past their expiry date, expired at a merge into customer " + std::to_string(to),
+           std::nullopt, totals);
     totals = ledger_totals(conn, from);
   }
   // The lots with points left, oldest first: debits took points first in, first out, so a lot
@@ -284,26 +295,12 @@ nlohmann::json move_membership(store::Connection& conn, const Caller& caller, st
   }
   store::execute(conn, "UPDATE loyalty_cards SET customer_id = ? WHERE customer_id = ?", to, from);
   if (totals.balance > 0) {
-    NewLedgerEntry out;
-    out.customer_id = from;
-    out.kind = "adjust";
-    out.points = -totals.balance;
-    out.reason = "Moved to customer " + std::to_string(to) + " by a merge";
-    out.ref_type = "customer";
-    out.ref_id = to;
-    out.at = now;
-    entries.push_back(append_ledger(conn, caller, cfg, std::move(out), "other_id", totals).id);
+    append(from, to, "adjust", -totals.balance,
+           "Moved to customer " + std::to_string(to) + " by a merge", std::nullopt, totals);
     for (const auto& [points, expires_at] : lots) {
-      NewLedgerEntry in;
-      in.customer_id = to;
-      in.kind = "adjust";
-      in.points = points;
-      in.reason = "Moved from customer " + std::to_string(from) + " by a merge";
-      in.ref_type = "customer";
-      in.ref_id = from;
-      in.at = now;
-      in.expires_at = expires_at;
-      entries.push_back(append_ledger(conn, caller, cfg, std::move(in), "other_id").id);
+      append(to, from, "adjust", points,
+             "Moved from customer " + std::to_string(from) + " by a merge", expires_at,
+             std::nullopt);
     }
   }
   reevaluate_tier(conn, caller, cfg, to, now);
@@ -428,11 +425,7 @@ LoyaltyMember load_member(store::Connection& conn, std::int64_t customer_id, Tim
   m.qualifying = qualifying_amount(conn, cfg, customer_id, now);
   m.qualifying_basis = cfg.basis_points ? "points" : "spend";
   const TimeMs by = now + cfg.notice_days * kDayMs;
-  store::Query q(conn,
-                 "SELECT credits_total FROM loyalty_ledger WHERE customer_id = ? AND expires_at "
-                 "IS NOT NULL AND expires_at <= ? ORDER BY expires_at DESC, id DESC LIMIT 1",
-                 customer_id, by);
-  if (q.step()) m.expiring_points = points_due_to_expire(q->get_int(0), t.debits);
+  m.expiring_points = points_due_by(conn, customer_id, by, t);
   m.expiring_by = by;
   return m;
 }

@@ -90,6 +90,9 @@ struct LedgerTotals {
   std::optional<TimeMs> last_expires_at;  // of the newest credit, for FIFO order
 };
 LedgerTotals ledger_totals(store::Connection& conn, std::int64_t customer_id);
+// Points of a member due to expire by `by` (first in, first out); `t` is its ledger_totals().
+std::int64_t points_due_by(store::Connection& conn, std::int64_t customer_id, TimeMs by,
+                           const LedgerTotals& t);
 
 struct NewLedgerEntry {
   std::int64_t customer_id = 0;
